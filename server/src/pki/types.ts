@@ -1,0 +1,172 @@
+/**
+ * Read-only views over PEM files, certificates and keys. Only `pki/` touches asn1js,
+ * pkijs and node:crypto key objects; everything above works on these shapes.
+ */
+import type { Range } from '../findings';
+
+export type PemDefect =
+  /** `-----END X----------BEGIN Y-----` on one line: OpenSSL's "bad end line"; Apache drops the file's blocks. */
+  | 'glued'
+  /** BEGIN line not in column 0: OpenSSL does not see the block. */
+  | 'indented'
+  /** BEGIN without a matching END. */
+  | 'unterminated'
+  /** The base64 body does not decode. */
+  | 'bad-base64'
+  /** END label differs from BEGIN label. */
+  | 'label-mismatch';
+
+export interface PemBlock {
+  /** e.g. `CERTIFICATE`, `RSA PRIVATE KEY`, `PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`. */
+  label: string;
+  /** 0-based index among the blocks of the file. */
+  index: number;
+  /** From the start of the BEGIN marker to the end of the END marker (LSP coordinates). */
+  range: Range;
+  /** Byte offsets [start, end) of the same span in the file, for rewriting fixes. */
+  offset: { start: number; end: number };
+  /** RFC 1421 headers such as `Proc-Type: 4,ENCRYPTED`; empty when none. */
+  headers: Record<string, string>;
+  /** Decoded body; null when the base64 is damaged. */
+  der: Uint8Array | null;
+  defects: PemDefect[];
+}
+
+export interface PemFile {
+  path: string;
+  /** Whole-file verdict: `pem` has at least one block; `der` looks like DER (starts with SEQUENCE). */
+  format: 'pem' | 'der' | 'empty' | 'text';
+  blocks: PemBlock[];
+  /** True when any block has the `glued` defect (OpenSSL's reader fails for the whole file). */
+  glued: boolean;
+}
+
+export type KeyAlgorithm = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'rsa-pss' | 'unknown';
+
+export interface PublicKeyInfo {
+  algorithm: KeyAlgorithm;
+  /** RSA modulus bits or EC field bits; 0 when unknown. */
+  bits: number;
+  /** Named curve for EC, e.g. `P-256`. */
+  curve?: string;
+  /** SubjectPublicKeyInfo DER: the identity used to match keys and certificates. */
+  spki: Uint8Array;
+}
+
+export interface KeyUsageFlags {
+  digitalSignature: boolean;
+  nonRepudiation: boolean;
+  keyEncipherment: boolean;
+  dataEncipherment: boolean;
+  keyAgreement: boolean;
+  keyCertSign: boolean;
+  cRLSign: boolean;
+}
+
+export const EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+export const EKU_ANY = '2.5.29.37.0';
+
+export interface CertView {
+  der: Uint8Array;
+  /** Hex SHA-256 of the DER, uppercase, colon-free. */
+  sha256: string;
+  serialHex: string;
+  /** One-line RFC 4514-like rendering, e.g. `CN=apache.server.name,O=My Organization`. */
+  subject: string;
+  issuer: string;
+  /** DER of the subject and issuer Names, for exact issuer matching. */
+  subjectDer: Uint8Array;
+  issuerDer: Uint8Array;
+  commonNames: string[];
+  notBefore: Date;
+  notAfter: Date;
+  dnsNames: string[];
+  ipAddresses: string[];
+  /** EKU OIDs; null when the extension is absent (any purpose allowed). */
+  extKeyUsage: string[] | null;
+  /** null when the extension is absent. */
+  keyUsage: KeyUsageFlags | null;
+  /** basicConstraints cA; false when the extension is absent. */
+  isCA: boolean;
+  /** basicConstraints pathLenConstraint; null when absent. */
+  pathLen: number | null;
+  /** Subject equals issuer (byte-wise). */
+  selfIssued: boolean;
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
+  /** e.g. `sha256WithRSAEncryption`, `ecdsa-with-SHA256`, `sha1WithRSAEncryption`. */
+  signatureAlgorithm: string;
+  publicKey: PublicKeyInfo;
+}
+
+export type KeyFormat =
+  /** `RSA PRIVATE KEY`, `EC PRIVATE KEY`, `DSA PRIVATE KEY` (traditional). */
+  | 'traditional'
+  /** `PRIVATE KEY` (PKCS#8). */
+  | 'pkcs8'
+  /** `ENCRYPTED PRIVATE KEY`. */
+  | 'pkcs8-encrypted'
+  /** traditional with `Proc-Type: 4,ENCRYPTED`. */
+  | 'traditional-encrypted';
+
+export interface KeyView {
+  format: KeyFormat;
+  encrypted: boolean;
+  /** Public half derived from the private key; null when encrypted or unreadable. */
+  publicKey: PublicKeyInfo | null;
+  /** Why the key could not be read (never includes key bytes). */
+  error?: string;
+}
+
+/** A certificate or key found in a file, with where it is. */
+export interface Located<T> {
+  value: T;
+  file: string;
+  block: PemBlock;
+}
+
+export type FileProblem =
+  | { kind: 'missing' }
+  | { kind: 'empty' }
+  | { kind: 'directory' }
+  | { kind: 'unreadable'; reason: string };
+
+/** A certificate block that failed to parse as X.509. */
+export interface BadCertificate {
+  file: string;
+  block: PemBlock;
+  reason: string;
+}
+
+/** Everything the rules need to know about one file named by a directive. */
+export interface LoadedPemFile {
+  path: string;
+  /** Set when the file cannot serve at all; then `pem` is null. */
+  problem: FileProblem | null;
+  pem: PemFile | null;
+  /** Certificates in file order (CERTIFICATE / X509 CERTIFICATE / TRUSTED CERTIFICATE blocks, or one DER cert). */
+  certificates: Located<CertView>[];
+  badCertificates: BadCertificate[];
+  /** Private keys in file order (any label ending in PRIVATE KEY). */
+  keys: Located<KeyView>[];
+  /** POSIX permission bits (e.g. 0o600); null when unknown. */
+  mode: number | null;
+}
+
+/** Loads files once per (path, size, mtime) and certificates once per content hash. */
+export interface PkiStore {
+  load(localPath: string): LoadedPemFile;
+  /** Files in a directory (for *Path directives), sorted; empty when not a directory. */
+  listDirectory(localPath: string): string[];
+}
+
+/** Result of building a chain the way OpenSSL does for Apache (no partial chains). */
+export interface ChainResult {
+  /** Leaf first; ends at the trust anchor when `trusted`. */
+  certificates: CertView[];
+  /** Reached a self-signed certificate that is in the trust store. */
+  trusted: boolean;
+  /** Why the chain does not verify, in OpenSSL's words where one applies. */
+  error: string | null;
+}
