@@ -1,14 +1,12 @@
 /**
  * The one rule table: stable id, default level, what is wrong, what Apache does about it,
- * and where to read more. Settings map ids to levels; messages of individual findings add the
+ * and where to read more (the Apache manual section behind it). Settings map ids to levels; messages of individual findings add the
  * specifics (file, names, depths) but never change what a rule means.
  */
 import type { RuleId } from '../findings';
 import type { RuleInfo } from './types';
 
-const RULE_DOCS = 'https://github.com/httpd-mtls/httpd-mtls/blob/main/docs/rules.md#';
 const MOD_SSL = 'https://httpd.apache.org/docs/2.4/mod/mod_ssl.html#';
-const MOD_PROXY = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#';
 const CORE = 'https://httpd.apache.org/docs/2.4/mod/core.html#';
 
 type Row = Omit<RuleInfo, 'id'>;
@@ -24,19 +22,19 @@ const rows: Record<RuleId, Row> = {
     severity: 'error',
     title: 'Directive not defined by any loaded module',
     apache: "httpd refuses to start: Invalid command '…', perhaps misspelled",
-    docs: `${RULE_DOCS}unknown-directive`,
+    docs: `${CORE}`,
   },
   'directive-context': {
     severity: 'error',
     title: 'Directive not allowed in this context',
     apache: 'httpd refuses to start: "… not allowed in <X> context" (AH00526)',
-    docs: `${RULE_DOCS}directive-context`,
+    docs: `https://httpd.apache.org/docs/2.4/mod/directive-dict.html#Context`,
   },
   argument: {
     severity: 'error',
     title: 'Bad directive argument',
     apache: 'httpd refuses to start, or silently reads the value differently',
-    docs: `${RULE_DOCS}argument`,
+    docs: `https://httpd.apache.org/docs/2.4/mod/directive-dict.html#Syntax`,
   },
   'include-missing': {
     severity: 'error',
@@ -54,19 +52,19 @@ const rows: Record<RuleId, Row> = {
     severity: 'error',
     title: 'Certificate, key or CA path is absent or empty',
     apache: "httpd refuses to start: AH00526 … file '…' does not exist or is empty",
-    docs: `${RULE_DOCS}file-missing`,
+    docs: `${MOD_SSL}sslcertificatefile`,
   },
   'pem-invalid': {
     severity: 'error',
     title: 'File is not the PEM Apache needs',
     apache: 'httpd refuses to start (AH02562), or loads nothing from it (AH02206)',
-    docs: `${RULE_DOCS}pem-invalid`,
+    docs: `${MOD_SSL}sslcertificatefile`,
   },
   'pem-glued': {
     severity: 'error',
     title: 'END and BEGIN lines glued together',
     apache: "OpenSSL's reader fails on the whole file: AH02562 (no start) or AH02206 (no client cert)",
-    docs: `${RULE_DOCS}pem-glued`,
+    docs: `${MOD_SSL}sslproxymachinecertificatefile`,
   },
   'key-mismatch': {
     severity: 'error',
@@ -108,7 +106,7 @@ const rows: Record<RuleId, Row> = {
     severity: 'error',
     title: 'Server certificate not usable for TLS server authentication',
     apache: 'clients reject the handshake (unsupported certificate purpose)',
-    docs: `${RULE_DOCS}server-eku`,
+    docs: `${MOD_SSL}sslcertificatefile`,
   },
   'server-is-ca': {
     severity: 'warning',
@@ -210,19 +208,19 @@ const rows: Record<RuleId, Row> = {
     severity: 'error',
     title: 'Certificate not valid at the checked time',
     apache: 'handshakes fail (certificate has expired / not yet valid)',
-    docs: `${RULE_DOCS}cert-expired`,
+    docs: `${MOD_SSL}sslproxycheckpeerexpire`,
   },
   'cert-expiring': {
     severity: 'warning',
     title: 'Certificate expires soon',
     apache: 'handshakes will fail after the expiry date',
-    docs: `${RULE_DOCS}cert-expiring`,
+    docs: `${MOD_SSL}sslproxycheckpeerexpire`,
   },
   'weak-crypto': {
     severity: 'warning',
     title: 'Weak key or signature',
     apache: 'current clients refuse RSA < 2048 and SHA-1/MD5 signatures',
-    docs: `${RULE_DOCS}weak-crypto`,
+    docs: `${MOD_SSL}sslcertificatefile`,
   },
   revocation: {
     severity: 'error',
@@ -246,19 +244,16 @@ const rows: Record<RuleId, Row> = {
     severity: 'warning',
     title: 'Private key readable by group or others',
     apache: 'accepted; the key is exposed to other local users',
-    docs: `${RULE_DOCS}key-permissions`,
+    docs: `${MOD_SSL}sslcertificatekeyfile`,
   },
   'ca-key-exposed': {
     severity: 'warning',
     title: 'A CA private key is referenced by the config or sits beside served files',
     apache: 'accepted; whoever reads it can mint trusted certificates',
-    docs: `${RULE_DOCS}ca-key-exposed`,
+    docs: `${MOD_SSL}sslcacertificatefile`,
   },
 };
 
 export const RULES: Record<RuleId, RuleInfo> = Object.fromEntries(
   Object.entries(rows).map(([id, row]) => [id, { id: id as RuleId, ...row }]),
 ) as Record<RuleId, RuleInfo>;
-
-/** Links into the mod_proxy manual, for messages that point at ProxyPass settings. */
-export const PROXY_DOCS = MOD_PROXY;
