@@ -1,0 +1,17 @@
+/**
+ * What every `httpd-mtls` subcommand gets: where to print, and the working directory that
+ * relative paths on its command line are resolved against. Subcommands return the exit code.
+ */
+export interface CliStream {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  /** Default: process.cwd(). */
+  cwd?: string;
+}
+
+/** One subcommand: its argv after the subcommand name; resolves to the exit code. */
+export type Subcommand = (argv: string[], io: CliIo) => Promise<number>;
