@@ -3,7 +3,7 @@
  * (node:crypto). Key bytes only ever leave this module as PEM/DER for files, never as text
  * in an error message.
  */
-import { createPrivateKey, type KeyObject, type webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, type webcrypto } from 'node:crypto';
 import type { KeyType } from './types';
 
 const subtle = globalThis.crypto.subtle;
@@ -89,7 +89,7 @@ export function keyTypeOf(keyObject: KeyObject): KeyType | null {
  */
 export async function importSigningKey(
   pem: string,
-): Promise<{ privateKey: CryptoKey; keyType: KeyType }> {
+): Promise<{ privateKey: CryptoKey; keyType: KeyType; spkiDer: Uint8Array }> {
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey({ key: pem, format: 'pem' });
@@ -105,5 +105,6 @@ export async function importSigningKey(
     ? { name: 'ECDSA', namedCurve: params.namedCurve }
     : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   const privateKey = await subtle.importKey('pkcs8', pkcs8, importParams, true, ['sign']);
-  return { privateKey, keyType };
+  const spkiDer = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
+  return { privateKey, keyType, spkiDer: new Uint8Array(spkiDer) };
 }

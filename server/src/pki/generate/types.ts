@@ -72,6 +72,8 @@ export interface PlannedFile {
   mode: number;
   /** Holds private key material (or a PKCS#12 password); written via temp file + link. */
   secret: boolean;
+  /** The folder holds CA secrets: created 0700 and holding nothing that gets served. */
+  privateFolder: boolean;
   /** What the file is, for the CLI's listing, e.g. `server certificate`. */
   description: string;
   /** SHA-256 of the first certificate in the file (hex, uppercase, colon-free); null if none. */
