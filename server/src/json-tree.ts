@@ -32,7 +32,9 @@ class JsonSyntaxError extends Error {
   }
 }
 
-const SCALAR = /^(?:"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/;
+const STRING = String.raw`"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"`;
+const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const SCALAR = new RegExp(`(?:${STRING}|${NUMBER}|true|false|null)`, 'y');
 
 export function parseJsonTree(text: string): { root: JsonNode } | { error: JsonParseError } {
   let pos = 0;
@@ -51,7 +53,8 @@ export function parseJsonTree(text: string): { root: JsonNode } | { error: JsonP
   };
 
   const scalar = (): JsonNode & { kind: 'scalar' } => {
-    const match = SCALAR.exec(text.slice(pos));
+    SCALAR.lastIndex = pos;
+    const match = SCALAR.exec(text);
     if (!match) return fail('A value');
     const start = pos;
     pos += match[0].length;
@@ -73,7 +76,9 @@ export function parseJsonTree(text: string): { root: JsonNode } | { error: JsonP
         if (text[pos] !== '"') fail('A property name in double quotes');
         const key = scalar();
         expect(':');
-        entries.push({ key: key.value as string, keyStart: key.start, keyEnd: key.end, value: value(depth + 1) });
+        const entryValue = value(depth + 1);
+        const { start: keyStart, end: keyEnd } = key;
+        entries.push({ key: key.value as string, keyStart, keyEnd, value: entryValue });
         skipSpace();
         if (text[pos] === '}') return { kind: 'object', entries, start, end: ++pos };
         expect(',');
@@ -100,8 +105,8 @@ export function parseJsonTree(text: string): { root: JsonNode } | { error: JsonP
     if (pos < text.length) fail('End of file');
     return { root };
   } catch (error) {
-    if (error instanceof JsonSyntaxError) return { error: { message: error.message, offset: error.offset } };
-    throw error;
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return { error: { message: error.message, offset: error.offset } };
   }
 }
 

@@ -118,7 +118,8 @@ export function parseProjectFile(file: string, text: string): ProjectFile {
       const reader = known[entry.key];
       if (reader === undefined) {
         const names = Object.keys(known).join(', ');
-        problem(entry.keyStart, entry.keyEnd, `${where}: unknown property "${entry.key}" (${names})`);
+        const message = `${where}: unknown property "${entry.key}" (known: ${names})`;
+        problem(entry.keyStart, entry.keyEnd, message);
         continue;
       }
       const value = reader(entry.value, `${where}.${entry.key}`);
@@ -173,7 +174,10 @@ export function parseProjectFile(file: string, text: string): ProjectFile {
       ),
     ),
   };
-  const values = (fields(parsed.root, 'project file', readers, []) ?? {}) as Record<string, unknown>;
+  const values = (fields(parsed.root, 'project file', readers, []) ?? {}) as Record<
+    string,
+    unknown
+  >;
   const rules = (values.rules ?? {}) as RuleLevels;
   return { file, layer: toLayer(values), rules, problems };
 }

@@ -1,0 +1,82 @@
+/**
+ * One check of one open config for the language server, without touching the connection:
+ * find the project file, layer the options (settings over project file over defaults), run
+ * the engine with unsaved buffers winning over disk, and turn findings into diagnostics per
+ * file URI. The server publishes what this returns.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
+import { checkConfig } from './engine';
+import type { FileSource } from './config/types';
+import { RULES } from './rules/rule-table';
+import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnostics';
+import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
+import { mergeLayers, settingsLayer, type Settings } from './settings';
+
+/** Code of diagnostics on `.httpd-mtls.json` itself (not a rule: the file is not a config). */
+export const PROJECT_FILE_CODE = 'project-file';
+
+export interface DocumentCheckInput {
+  /** Absolute path the config is checked as (for untitled buffers: a path in the workspace). */
+  entry: string;
+  /** Workspace folder holding the config; the project file search stops there. */
+  workspaceFolder: string | undefined;
+  settings: Settings;
+  /** Text of open editor buffers by absolute path; they win over the disk. */
+  buffers: ReadonlyMap<string, string>;
+}
+
+export interface DocumentCheckResult {
+  /** Diagnostics per file URI, an entry (maybe empty) for every config file read. */
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Local paths whose change should re-run this check (configs, certs, keys, project file). */
+  dependencies: string[];
+}
+
+function bufferFirstSource(buffers: ReadonlyMap<string, string>): FileSource {
+  return {
+    readText(file) {
+      const buffered = buffers.get(file);
+      if (buffered !== undefined) return buffered;
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function projectFileDiagnostics(project: ProjectFile): Diagnostic[] {
+  return project.problems.map((problem) => ({
+    range: problem.range,
+    severity: 1,
+    source: DIAGNOSTIC_SOURCE,
+    code: PROJECT_FILE_CODE,
+    message: problem.message,
+  }));
+}
+
+/** Runs the check; throws only what the engine throws (the server catches and logs it). */
+export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
+  const { entry, workspaceFolder, settings, buffers } = input;
+  const base = workspaceFolder ?? path.dirname(entry);
+
+  const manifest = findProjectFile(entry, workspaceFolder, (file) =>
+    buffers.has(file) ? true : fs.existsSync(file),
+  );
+  const project = manifest === null ? null : readProjectFile(manifest, buffers.get(manifest));
+  const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
+  options.files = bufferFirstSource(buffers);
+  const levels = { ...project?.rules, ...settings.rules };
+
+  const result = checkConfig(entry, options);
+  const files = [entry, ...result.config.files];
+  const diagnostics = diagnosticsByUri(result.findings, files, RULES, levels);
+  if (project !== null) diagnostics.set(fileUri(project.file), projectFileDiagnostics(project));
+
+  const dependencies = [...new Set([...files, ...result.referencedFiles])];
+  if (project !== null) dependencies.push(project.file);
+  return { diagnostics, dependencies };
+}

@@ -1,0 +1,224 @@
+/**
+ * The language server: the only file that touches the LSP connection. Open `apacheconf`
+ * documents are checked (debounced while typing) with unsaved buffers winning over disk, and
+ * re-checked when a config, certificate, key or project file they depend on changes.
+ * Transport from argv (`--stdio`, `--node-ipc`). Logs go to window/logMessage, never stdout.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createLogger } from './logger';
+import { normalizeSettings, DEFAULT_SETTINGS, type Settings } from './settings';
+import { checkDocument } from './document-check';
+import { fileUri } from './features/diagnostics';
+import { DiagnosticStore } from './diagnostic-store';
+import { FallbackWatcher } from './fallback-watcher';
+
+const DEBOUNCE_MS = 300;
+/**
+ * Server-side command ids. They differ from the palette commands (`httpdMtls.verifyChain`)
+ * because vscode-languageclient registers every advertised command itself, which would clash
+ * with the client's own registration.
+ */
+export const COMMANDS = [
+  'httpdMtls.server.verifyChain',
+  'httpdMtls.server.generateCertificates',
+] as const;
+/** Globs the client watches for us (also registered dynamically when the client allows). */
+export const WATCH_GLOBS = ['**/*.{pem,crt,key,cer,der,conf}', '**/.httpd-mtls.json'];
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const logger = createLogger((level, message) => {
+  if (level === 'error') connection.console.error(message);
+  else if (level === 'warn') connection.console.warn(message);
+  else if (level === 'info') connection.console.info(message);
+  else connection.console.log(message);
+});
+
+process.on('unhandledRejection', (reason) => logger.error('Unhandled rejection', reason));
+process.on('uncaughtException', (error) => logger.error('Uncaught exception', error));
+
+let workspaceFolders: string[] = [];
+let canAskConfiguration = false;
+let canWatchFiles = false;
+let globalSettings: Settings = DEFAULT_SETTINGS;
+const settingsCache = new Map<string, Promise<Settings>>();
+const store = new DiagnosticStore();
+/** Entry URI -> local paths its last check depended on. */
+const dependencies = new Map<string, string[]>();
+const timers = new Map<string, NodeJS.Timeout>();
+const fallbackWatcher = new FallbackWatcher((file) => onFilesChanged([file], false), logger);
+
+function uriToPath(uri: string): string | null {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : null;
+}
+
+function folderOf(file: string): string | undefined {
+  const inside = workspaceFolders.filter((folder) => {
+    const relative = path.relative(folder, file);
+    return !relative.startsWith('..') && !path.isAbsolute(relative);
+  });
+  return inside.sort((a, b) => b.length - a.length)[0];
+}
+
+/** Local path a document is checked as; untitled buffers get a path in the first folder. */
+function entryPath(document: TextDocument): string {
+  const local = uriToPath(document.uri);
+  if (local !== null) return local;
+  const name = document.uri.replace(/^[a-z-]+:/i, '').replace(/[^\w.-]/g, '_') || 'untitled';
+  return path.join(workspaceFolders[0] ?? process.cwd(), name);
+}
+
+function settingsFor(uri: string): Promise<Settings> {
+  if (!canAskConfiguration) return Promise.resolve(globalSettings);
+  let cached = settingsCache.get(uri);
+  if (cached === undefined) {
+    cached = connection.workspace
+      .getConfiguration({ scopeUri: uri, section: 'httpdMtls' })
+      .then(normalizeSettings, (error: unknown) => {
+        logger.warn(`Cannot read settings for ${uri}`, error);
+        return DEFAULT_SETTINGS;
+      });
+    settingsCache.set(uri, cached);
+  }
+  return cached;
+}
+
+function openBuffers(): Map<string, string> {
+  return new Map(documents.all().map((document) => [entryPath(document), document.getText()]));
+}
+
+async function check(uri: string): Promise<void> {
+  const document = documents.get(uri);
+  if (document === undefined) return;
+  const settings = await settingsFor(uri);
+  logger.setLevel(settings.trace.server === 'verbose' ? 'debug' : 'info');
+  const entry = entryPath(document);
+
+  let result;
+  try {
+    const workspaceFolder = folderOf(entry);
+    result = checkDocument({ entry, workspaceFolder, settings, buffers: openBuffers() });
+  } catch (error) {
+    logger.error(`Checking ${entry} failed; keeping the previous diagnostics`, error);
+    return;
+  }
+  // The document may have been closed while settings were fetched.
+  if (documents.get(uri) === undefined) return;
+
+  // An untitled buffer is checked under a made-up path; its findings belong to its own URI.
+  const byUri = new Map(result.diagnostics);
+  const entryDiagnostics = byUri.get(fileUri(entry));
+  if (entryDiagnostics !== undefined && uriToPath(uri) === null) {
+    byUri.delete(fileUri(entry));
+    byUri.set(uri, entryDiagnostics);
+  }
+  dependencies.set(uri, result.dependencies);
+  if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
+  publish(store.update(uri, byUri));
+  logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
+}
+
+function publish(targets: string[]): void {
+  for (const uri of targets) {
+    void connection.sendDiagnostics({ uri, diagnostics: store.diagnosticsFor(uri) });
+  }
+}
+
+function schedule(uri: string, delay = DEBOUNCE_MS): void {
+  clearTimeout(timers.get(uri));
+  timers.set(
+    uri,
+    setTimeout(() => {
+      timers.delete(uri);
+      check(uri).catch((error: unknown) => logger.error(`Check of ${uri} failed`, error));
+    }, delay),
+  );
+}
+
+/** Re-checks open documents that depend on a changed file (all of them for new files). */
+function onFilesChanged(files: string[], createdOrDeleted: boolean): void {
+  const changed = new Set(files);
+  const projectFileChanged = files.some((file) => path.basename(file) === '.httpd-mtls.json');
+  for (const document of documents.all()) {
+    const deps = dependencies.get(document.uri) ?? [];
+    if (createdOrDeleted || projectFileChanged || deps.some((dep) => changed.has(dep))) {
+      schedule(document.uri, 0);
+    }
+  }
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? [];
+  if (folders.length === 0 && params.rootUri) folders.push(params.rootUri);
+  workspaceFolders = folders.map(uriToPath).filter((folder) => folder !== null);
+  canAskConfiguration = params.capabilities.workspace?.configuration === true;
+  canWatchFiles =
+    params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      executeCommandProvider: { commands: [...COMMANDS] },
+      workspace: { workspaceFolders: { supported: true } },
+    },
+    serverInfo: { name: 'httpd-mtls' },
+  };
+});
+
+connection.onInitialized(() => {
+  void connection.client.register(DidChangeConfigurationNotification.type, {
+    section: 'httpdMtls',
+  });
+  if (canWatchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),
+    });
+  }
+  logger.info(`httpd-mtls server ready (watching files: ${canWatchFiles ? 'client' : 'fs'})`);
+});
+
+connection.onDidChangeConfiguration((change) => {
+  settingsCache.clear();
+  const settings = (change.settings as { httpdMtls?: unknown } | null)?.httpdMtls;
+  if (settings !== undefined) globalSettings = normalizeSettings(settings);
+  for (const document of documents.all()) schedule(document.uri, 0);
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  const files = changes.map((change) => uriToPath(change.uri)).filter((file) => file !== null);
+  const createdOrDeleted = changes.some((change) => change.type !== FileChangeType.Changed);
+  onFilesChanged(files, createdOrDeleted);
+});
+
+connection.onExecuteCommand(({ command }) => {
+  logger.info(`Command ${command}: not implemented yet`);
+  return { implemented: false, message: `${command} is not implemented yet` };
+});
+
+// Fired on open too: a document never checked yet is checked at once, edits are debounced.
+documents.onDidChangeContent(({ document }) => {
+  schedule(document.uri, dependencies.has(document.uri) ? DEBOUNCE_MS : 0);
+});
+documents.onDidClose(({ document }) => {
+  clearTimeout(timers.get(document.uri));
+  timers.delete(document.uri);
+  settingsCache.delete(document.uri);
+  dependencies.delete(document.uri);
+  publish(store.remove(document.uri));
+  if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
+});
+
+documents.listen(connection);
+connection.listen();
