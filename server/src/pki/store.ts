@@ -1,0 +1,176 @@
+/**
+ * Loads the files directives name, once per (path, size, mtime): every call stats the file
+ * and re-reads it only when it changed. Certificates are parsed once per content hash
+ * (see `parseCertificate`). All file errors become a `FileProblem`; nothing here throws.
+ */
+import { readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import * as asn1js from 'asn1js';
+import { CertificateParseError, parseCertificate } from './certificate';
+import { isPrivateKeyLabel, readDerKey, readKey } from './keys';
+import { readPem } from './pem';
+import type {
+  BadCertificate,
+  CertView,
+  FileProblem,
+  KeyView,
+  LoadedPemFile,
+  Located,
+  PemBlock,
+  PkiStore,
+} from './types';
+
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+
+interface CachedFile {
+  size: bigint;
+  mtimeNs: bigint;
+  loaded: LoadedPemFile;
+}
+
+/**
+ * A store with its own file cache. `load` mirrors mod_ssl's phase-W check (Apache 2.4
+ * `ssl_cmd_check_file`): the path must be an existing regular file with size > 0. Every
+ * parsable certificate and key block is listed, defective ones included: callers decide
+ * from `block.defects` whether OpenSSL would see it (it skips indented and glued blocks).
+ */
+export function createPkiStore(): PkiStore {
+  const files = new Map<string, CachedFile>();
+
+  const load = (localPath: string): LoadedPemFile => {
+    let stats: BigIntStats;
+    try {
+      stats = statSync(localPath, { bigint: true });
+    } catch (error) {
+      files.delete(localPath);
+      return withProblem(localPath, statProblem(error), null);
+    }
+    const cached = files.get(localPath);
+    if (cached !== undefined && cached.size === stats.size && cached.mtimeNs === stats.mtimeNs) {
+      return cached.loaded;
+    }
+    const loaded = loadFile(localPath, stats);
+    files.set(localPath, { size: stats.size, mtimeNs: stats.mtimeNs, loaded });
+    return loaded;
+  };
+
+  return { load, listDirectory };
+}
+
+/**
+ * Regular files in a directory (symlinks followed, as OpenSSL's hash lookup does), as
+ * joined paths in byte order; empty when the path is not a readable directory.
+ */
+function listDirectory(localPath: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(localPath);
+  } catch {
+    return [];
+  }
+  const sorted = names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return sorted.map((name) => join(localPath, name)).filter(isRegularFile);
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function statProblem(error: unknown): FileProblem {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+  return { kind: 'unreadable', reason: typeof code === 'string' ? code : String(error) };
+}
+
+function withProblem(path: string, problem: FileProblem, mode: number | null): LoadedPemFile {
+  return { path, problem, pem: null, certificates: [], badCertificates: [], keys: [], mode };
+}
+
+function loadFile(path: string, stats: BigIntStats): LoadedPemFile {
+  const mode = Number(stats.mode & 0o7777n);
+  if (stats.isDirectory()) return withProblem(path, { kind: 'directory' }, mode);
+  // Never open a FIFO or device: reading could block; Apache refuses them too.
+  if (!stats.isFile()) {
+    return withProblem(path, { kind: 'unreadable', reason: 'not a regular file' }, mode);
+  }
+  if (stats.size === 0n) return withProblem(path, { kind: 'empty' }, mode);
+
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    return withProblem(path, statProblem(error), mode);
+  }
+
+  const pem = readPem(bytes, path);
+  const loaded: LoadedPemFile = {
+    path,
+    problem: null,
+    pem,
+    certificates: [],
+    badCertificates: [],
+    keys: [],
+    mode,
+  };
+  if (pem.format === 'der') addDerContent(loaded, new Uint8Array(bytes));
+  for (const block of pem.blocks) addBlock(loaded, block);
+  return loaded;
+}
+
+function addBlock(loaded: LoadedPemFile, block: PemBlock): void {
+  if (CERTIFICATE_LABELS.has(block.label)) {
+    const parsed = parseBlockCertificate(block);
+    if ('reason' in parsed) loaded.badCertificates.push({ ...parsed, file: loaded.path });
+    else loaded.certificates.push({ value: parsed, file: loaded.path, block });
+  } else if (isPrivateKeyLabel(block.label)) {
+    loaded.keys.push({ value: readKey(block), file: loaded.path, block });
+  }
+}
+
+function parseBlockCertificate(block: PemBlock): CertView | Omit<BadCertificate, 'file'> {
+  if (block.der === null) return { block, reason: 'damaged base64 body' };
+  try {
+    // TRUSTED CERTIFICATE carries OpenSSL trust settings after the certificate itself.
+    const der = block.label === 'TRUSTED CERTIFICATE' ? firstElement(block.der) : block.der;
+    return parseCertificate(der);
+  } catch (error) {
+    const reason = error instanceof CertificateParseError ? error.message : 'unparsable';
+    return { block, reason };
+  }
+}
+
+function firstElement(der: Uint8Array): Uint8Array {
+  const parsed = asn1js.fromBER(der);
+  return parsed.offset > 0 ? der.subarray(0, parsed.offset) : der;
+}
+
+/**
+ * A DER file holding one certificate or one private key. Its block is synthetic: it spans
+ * the whole file in bytes, with an empty LSP range at the file start.
+ */
+function addDerContent(loaded: LoadedPemFile, der: Uint8Array): void {
+  const block = (label: string): PemBlock => ({
+    label,
+    index: 0,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    offset: { start: 0, end: der.length },
+    headers: {},
+    der,
+    defects: [],
+  });
+  try {
+    const value = parseCertificate(der);
+    loaded.certificates.push({ value, file: loaded.path, block: block('CERTIFICATE') });
+    return;
+  } catch {
+    // Not a certificate; maybe a key.
+  }
+  const key = readDerKey(der);
+  if (key === null) return;
+  const located: Located<KeyView> = { value: key.key, file: loaded.path, block: block(key.label) };
+  loaded.keys.push(located);
+}
