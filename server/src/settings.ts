@@ -40,6 +40,8 @@ export interface SettingSchema {
   items?: unknown;
   properties?: Record<string, unknown>;
   minimum?: number;
+  /** `resource`: may differ per folder; `window`: one value per window. */
+  scope: 'resource' | 'window';
 }
 
 const ruleLevelSchema = { type: 'string', enum: RULE_LEVELS };
@@ -47,6 +49,7 @@ const ruleLevelSchema = { type: 'string', enum: RULE_LEVELS };
 /** Keyed by the full setting name, exactly as in package.json. */
 export const SETTING_SCHEMAS: Record<string, SettingSchema> = {
   'httpdMtls.serverRoot': {
+    scope: 'resource',
     type: 'string',
     default: '',
     description:
@@ -54,18 +57,21 @@ export const SETTING_SCHEMAS: Record<string, SettingSchema> = {
       'Empty: take it from .httpd-mtls.json, else /etc/apache2.',
   },
   'httpdMtls.defines': {
+    scope: 'resource',
     type: 'object',
     default: {},
     additionalProperties: { type: ['string', 'null'] },
     description: 'Names defined as with `httpd -D NAME` (null) or `Define NAME VALUE`.',
   },
   'httpdMtls.modules': {
+    scope: 'resource',
     type: 'array',
     default: [],
     items: { type: 'string' },
     description: 'Modules <IfModule> sees as loaded (ssl_module or mod_ssl.c), besides LoadModule.',
   },
   'httpdMtls.pathMappings': {
+    scope: 'resource',
     type: 'object',
     default: {},
     additionalProperties: { type: 'string' },
@@ -73,23 +79,27 @@ export const SETTING_SCHEMAS: Record<string, SettingSchema> = {
       'Deployed path prefix -> local folder, e.g. {"/etc/httpd": "."} (relative to the workspace).',
   },
   'httpdMtls.apacheVersion': {
+    scope: 'resource',
     type: 'string',
     default: '2.4.71',
     description: 'Target Apache httpd version (2.4.N) whose behaviour the checks predict.',
   },
   'httpdMtls.opensslVersion': {
+    scope: 'resource',
     type: 'string',
     default: '3.0',
     enum: ['3.0', '1.1'],
     description: 'Target OpenSSL version linked into mod_ssl.',
   },
   'httpdMtls.expiryWarningDays': {
+    scope: 'resource',
     type: 'number',
     default: 30,
     minimum: 0,
     description: 'Warn (cert-expiring) when a certificate expires within this many days.',
   },
   'httpdMtls.rules': {
+    scope: 'resource',
     type: 'object',
     default: {},
     properties: Object.fromEntries(RULE_IDS.map((id) => [id, ruleLevelSchema])),
@@ -97,6 +107,7 @@ export const SETTING_SCHEMAS: Record<string, SettingSchema> = {
     description: 'Per-rule level: ignore, information, warning or error.',
   },
   'httpdMtls.trace.server': {
+    scope: 'window',
     type: 'string',
     default: 'off',
     enum: ['off', 'messages', 'verbose'],
