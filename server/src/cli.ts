@@ -5,6 +5,7 @@
  */
 import { version } from '../../package.json';
 import { runCheck } from './cli-check';
+import { runGenerate } from './cli-generate';
 import type { CliIo, Subcommand } from './cli-io';
 
 const notImplemented =
@@ -18,7 +19,7 @@ const notImplemented =
 export const SUBCOMMANDS: Record<string, { run: Subcommand; summary: string }> = {
   check: { run: runCheck, summary: 'check configs against the certificate files they name' },
   verify: { run: notImplemented('verify'), summary: 'the Verify mTLS chain report' },
-  generate: { run: notImplemented('generate'), summary: 'generate mTLS certificates' },
+  generate: { run: runGenerate, summary: 'generate mTLS certificates' },
 };
 
 export const USAGE = `Usage: httpd-mtls <command> [options]
