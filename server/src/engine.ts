@@ -3,9 +3,18 @@
  * load a config as Apache would, build its TLS topology, run every rule family.
  */
 import type { Finding } from './findings';
+import { loadConfig } from './config/loader';
 import type { LoadOptions, LoadedConfig } from './config/types';
+import { buildTopology } from './model/build';
 import type { Topology } from './model/types';
+import { createPkiStore } from './pki/store';
+import type { PkiStore } from './pki/types';
+import { runRules } from './rules/index';
 import type { KnownPeers } from './rules/types';
+
+export const DEFAULT_APACHE_VERSION = '2.4.71';
+export const DEFAULT_OPENSSL_VERSION = '3.0';
+export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 
 export interface CheckOptions extends LoadOptions {
   /** Judge validity at this instant (CLI `--at`); default now. */
@@ -17,6 +26,8 @@ export interface CheckOptions extends LoadOptions {
   /** `cert-expiring` threshold in days, default 30. */
   expiryWarningDays?: number;
   peers?: KnownPeers;
+  /** A store shared across checks (the language server keeps one); a fresh one otherwise. */
+  pki?: PkiStore;
 }
 
 export interface CheckResult {
@@ -25,6 +36,47 @@ export interface CheckResult {
   findings: Finding[];
   /** Certificate, key and CA files the check read (local paths), for file watching. */
   referencedFiles: string[];
+  /** Rule families that failed on this input (a bug; their findings are missing). */
+  internalErrors: { family: string; error: unknown }[];
 }
 
-export declare function checkConfig(entry: string, options?: CheckOptions): CheckResult;
+export function checkConfig(entry: string, options: CheckOptions = {}): CheckResult {
+  const config = loadConfig(entry, options);
+  const apacheVersion = options.apacheVersion ?? DEFAULT_APACHE_VERSION;
+  const topology = buildTopology(config, { apacheVersion });
+  const pki = trackingStore(options.pki ?? createPkiStore());
+  const run = runRules({
+    topology,
+    pki: pki.store,
+    at: options.at ?? new Date(),
+    apacheVersion,
+    opensslVersion: options.opensslVersion ?? DEFAULT_OPENSSL_VERSION,
+    expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+    peers: options.peers ?? { clients: [], backends: [] },
+  });
+  return {
+    config,
+    topology,
+    findings: [...config.findings, ...run.findings],
+    referencedFiles: [...pki.paths],
+    internalErrors: run.failures,
+  };
+}
+
+/** Wraps a store to record which files a check read. */
+function trackingStore(inner: PkiStore): { store: PkiStore; paths: Set<string> } {
+  const paths = new Set<string>();
+  return {
+    paths,
+    store: {
+      load(localPath) {
+        paths.add(localPath);
+        return inner.load(localPath);
+      },
+      listDirectory(localPath) {
+        paths.add(localPath);
+        return inner.listDirectory(localPath);
+      },
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * Builds the TLS topology Apache would run: per vhost the merged server TLS settings
+ * (vhost over main server), and per proxy route the backend TLS settings of its effective
+ * scope (main server -> vhost -> every matching <Proxy>/<ProxyMatch>), Apache defaults included.
+ */
+import { resolveServerPath } from '../config/paths';
+import type { DirectiveNode, LoadedConfig } from '../config/types';
+import { collectScopes, lastOf, allOf, type RawScope } from './scopes';
+import { collectRoutes } from './routes';
+import { readDepth, readFlag, readVerifyMode } from './settings-scope';
+import type {
+  FileRef,
+  ProxyTls,
+  ServerTls,
+  Setting,
+  Topology,
+  VerifyMode,
+  VirtualHostModel,
+} from './types';
+import { parseListeners, vhostPort } from './listeners';
+
+export interface ModelOptions {
+  /** Target httpd version, e.g. `2.4.71`. */
+  apacheVersion: string;
+}
+
+export function buildTopology(config: LoadedConfig, options: ModelOptions): Topology {
+  const scopes = collectScopes(config.nodes);
+  const listeners = parseListeners(scopes.main.directives);
+  const fileRef = (directive: DirectiveNode | undefined): FileRef | null => {
+    const arg = directive?.args[0];
+    if (!directive || !arg) return null;
+    const { deployedPath, localPath } = resolveServerPath(config, arg.value);
+    return { deployedPath, localPath, directive, argIndex: 0 };
+  };
+
+  const mainTls = serverTls(scopes.main, null, fileRef, options);
+  const mainProxy = proxyTls(scopes.main.directives, null, fileRef);
+  const mainServerName = lastOf(scopes.main.directives, 'servername');
+
+  const makeVhost = (scope: RawScope): VirtualHostModel => {
+    const addresses = scope.section ? scope.section.args.map((a) => a.value) : [];
+    const port = vhostPort(addresses);
+    const tls =
+      scope.section === null ? mainTls : serverTls(scope, mainTls, fileRef, options);
+    if (tls.enabled.directive === null && !tls.enabled.value) {
+      // Listen ... https plus a certificate turns SSL on implicitly (2.4.34+).
+      const implicit = listeners.get(port) === 'https' && tls.certificateFiles.length > 0;
+      tls.enabled = { value: implicit, directive: null };
+    }
+    const vhostProxy =
+      scope.section === null ? mainProxy : proxyTls(scope.directives, mainProxy, fileRef);
+    const serverNameDirective = lastOf(scope.directives, 'servername') ?? mainServerName;
+    const aliases = allOf(scope.directives, 'serveralias').flatMap((d) =>
+      d.args.map((a) => a.value.toLowerCase()),
+    );
+    const routes = collectRoutes({
+      scope,
+      main: scopes.main,
+      vhostProxy,
+      proxyTlsFor: (directives, base) => proxyTls(directives, base, fileRef),
+    });
+    return {
+      section: scope.section,
+      addresses,
+      port,
+      serverName: {
+        value: serverNameDirective ? hostOfServerName(serverNameDirective) : null,
+        directive: serverNameDirective ?? null,
+      },
+      serverAliases: aliases,
+      tls,
+      routes,
+    };
+  };
+
+  return {
+    config,
+    main: makeVhost(scopes.main),
+    vhosts: scopes.vhosts.map(makeVhost),
+  };
+}
+
+/** `ServerName [scheme://]host[:port]` -> lowercase host. */
+function hostOfServerName(directive: DirectiveNode): string | null {
+  const raw = directive.args[0]?.value;
+  if (!raw) return null;
+  const withoutScheme = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const host = withoutScheme.startsWith('[')
+    ? withoutScheme.slice(0, withoutScheme.indexOf(']') + 1)
+    : withoutScheme.replace(/:\d*$/, '');
+  return host.toLowerCase();
+}
+
+type FileRefOf = (directive: DirectiveNode | undefined) => FileRef | null;
+
+function setting<T>(
+  directive: DirectiveNode | undefined,
+  read: (d: DirectiveNode) => T | null,
+  inherited: Setting<T> | undefined,
+  fallback: T,
+): Setting<T> {
+  if (directive) {
+    const value = read(directive);
+    if (value !== null) return { value, directive };
+  }
+  return inherited ?? { value: fallback, directive: null };
+}
+
+function serverTls(
+  scope: RawScope,
+  parent: ServerTls | null,
+  fileRef: FileRefOf,
+  options: ModelOptions,
+): ServerTls {
+  const dirs = scope.directives;
+  const own = (name: string): FileRef | null => fileRef(lastOf(dirs, name));
+  const certificateFiles = allOf(dirs, 'sslcertificatefile')
+    .map((d) => fileRef(d))
+    .filter((f): f is FileRef => f !== null);
+  const keyFiles = allOf(dirs, 'sslcertificatekeyfile')
+    .map((d) => fileRef(d))
+    .filter((f): f is FileRef => f !== null);
+  return {
+    enabled: setting(lastOf(dirs, 'sslengine'), (d) => readEngine(d, options), parent?.enabled, false),
+    // mod_ssl merges index by index: vhost entries first, then the main server's extra ones.
+    certificateFiles: [...certificateFiles, ...(parent?.certificateFiles.slice(certificateFiles.length) ?? [])],
+    keyFiles: [...keyFiles, ...(parent?.keyFiles.slice(keyFiles.length) ?? [])],
+    chainFile: own('sslcertificatechainfile') ?? parent?.chainFile ?? null,
+    caCertificateFile: own('sslcacertificatefile') ?? parent?.caCertificateFile ?? null,
+    caCertificatePath: own('sslcacertificatepath') ?? parent?.caCertificatePath ?? null,
+    verifyClient: setting<VerifyMode>(lastOf(dirs, 'sslverifyclient'), readVerifyMode, parent?.verifyClient, 'none'),
+    verifyDepth: setting(lastOf(dirs, 'sslverifydepth'), readDepth, parent?.verifyDepth, 1),
+    revocationCheck: setting(
+      lastOf(dirs, 'sslcarevocationcheck'),
+      (d) => d.args.map((a) => a.value.toLowerCase()).join(' '),
+      parent?.revocationCheck,
+      'none',
+    ),
+    revocationFile: own('sslcarevocationfile') ?? parent?.revocationFile ?? null,
+    revocationPath: own('sslcarevocationpath') ?? parent?.revocationPath ?? null,
+  };
+}
+
+/** `SSLEngine optional` is gone in 2.4.64+: TLS stays off (AH10510). */
+function readEngine(directive: DirectiveNode, options: ModelOptions): boolean | null {
+  const value = directive.args[0]?.value.toLowerCase();
+  if (value === 'optional') return compareVersions(options.apacheVersion, '2.4.64') < 0;
+  return readFlag(directive);
+}
+
+export function proxyTls(
+  dirs: DirectiveNode[],
+  parent: ProxyTls | null,
+  fileRef: FileRefOf,
+): ProxyTls {
+  const own = (name: string): FileRef | null => fileRef(lastOf(dirs, name));
+  const flagOrUnset = (name: string, inherited: Setting<boolean | null> | undefined) =>
+    setting<boolean | null>(lastOf(dirs, name), readFlag, inherited, null);
+  return {
+    engine: setting(lastOf(dirs, 'sslproxyengine'), readFlag, parent?.engine, false),
+    verify: setting<VerifyMode>(lastOf(dirs, 'sslproxyverify'), readVerifyMode, parent?.verify, 'none'),
+    verifyDepth: setting(lastOf(dirs, 'sslproxyverifydepth'), readDepth, parent?.verifyDepth, 1),
+    caCertificateFile: own('sslproxycacertificatefile') ?? parent?.caCertificateFile ?? null,
+    caCertificatePath: own('sslproxycacertificatepath') ?? parent?.caCertificatePath ?? null,
+    machineCertificateFile:
+      own('sslproxymachinecertificatefile') ?? parent?.machineCertificateFile ?? null,
+    machineCertificatePath:
+      own('sslproxymachinecertificatepath') ?? parent?.machineCertificatePath ?? null,
+    machineCertificateChainFile:
+      own('sslproxymachinecertificatechainfile') ?? parent?.machineCertificateChainFile ?? null,
+    checkPeerName: flagOrUnset('sslproxycheckpeername', parent?.checkPeerName),
+    checkPeerCN: flagOrUnset('sslproxycheckpeercn', parent?.checkPeerCN),
+    checkPeerExpire: flagOrUnset('sslproxycheckpeerexpire', parent?.checkPeerExpire),
+  };
+}
+
+/** Numeric compare of dotted versions: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}

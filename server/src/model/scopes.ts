@@ -1,0 +1,101 @@
+/**
+ * Splits the effective config tree into the scopes mod_ssl and mod_proxy read settings from:
+ * the main server, each <VirtualHost>, and inside them <Location*> and <Proxy*> sections.
+ */
+import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
+
+export interface RawScope {
+  /** null for the main server. */
+  section: SectionNode | null;
+  /** Directives directly in server/vhost scope, in config order. */
+  directives: DirectiveNode[];
+  /** <Location>/<LocationMatch> sections with their effective directives. */
+  locations: { section: SectionNode; directives: DirectiveNode[] }[];
+  /** <Proxy>/<ProxyMatch> sections with their effective directives. */
+  proxies: { section: SectionNode; directives: DirectiveNode[] }[];
+}
+
+const LOCATION_SECTIONS = new Set(['location', 'locationmatch']);
+const PROXY_SECTIONS = new Set(['proxy', 'proxymatch']);
+/** Per-directory sections: settings there do not reach mod_ssl's server or proxy scopes. */
+const DIRECTORY_SECTIONS = new Set([
+  'directory',
+  'directorymatch',
+  'files',
+  'filesmatch',
+  'if',
+  'elseif',
+  'else',
+  'limit',
+  'limitexcept',
+  'requireall',
+  'requireany',
+  'requirenone',
+  'authnprovideralias',
+  'authzprovideralias',
+  'macro',
+]);
+
+export interface Scopes {
+  main: RawScope;
+  vhosts: RawScope[];
+}
+
+export function collectScopes(nodes: ConfigNode[]): Scopes {
+  const main = emptyScope(null);
+  const vhosts: RawScope[] = [];
+  walk(nodes, main, vhosts, true);
+  return { main, vhosts };
+}
+
+function emptyScope(section: SectionNode | null): RawScope {
+  return { section, directives: [], locations: [], proxies: [] };
+}
+
+function walk(nodes: ConfigNode[], scope: RawScope, vhosts: RawScope[], topLevel: boolean): void {
+  for (const node of nodes) {
+    if (node.kind === 'directive') {
+      scope.directives.push(node);
+      continue;
+    }
+    const name = node.name.toLowerCase();
+    if (name === 'virtualhost' && topLevel) {
+      const vhost = emptyScope(node);
+      walk(node.children, vhost, vhosts, false);
+      vhosts.push(vhost);
+    } else if (LOCATION_SECTIONS.has(name)) {
+      scope.locations.push({ section: node, directives: flatten(node.children) });
+    } else if (PROXY_SECTIONS.has(name)) {
+      scope.proxies.push({ section: node, directives: flatten(node.children) });
+    } else if (!DIRECTORY_SECTIONS.has(name) && name !== 'virtualhost') {
+      // Sections such as <IfVersion> hold server-scope directives: read them in place.
+      walk(node.children, scope, vhosts, topLevel);
+    }
+  }
+}
+
+/** Directives of a section, looking through nested conditional-like sections. */
+function flatten(nodes: ConfigNode[]): DirectiveNode[] {
+  const out: DirectiveNode[] = [];
+  const stack: ConfigNode[] = [...nodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as ConfigNode;
+    if (node.kind === 'directive') out.push(node);
+    else if (!DIRECTORY_SECTIONS.has(node.name.toLowerCase())) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    }
+  }
+  return out;
+}
+
+/** The last directive of that (lowercase) name: Apache's TAKE1 settings are last-wins. */
+export function lastOf(directives: DirectiveNode[], name: string): DirectiveNode | undefined {
+  for (let i = directives.length - 1; i >= 0; i--) {
+    if (directives[i].name.toLowerCase() === name) return directives[i];
+  }
+  return undefined;
+}
+
+export function allOf(directives: DirectiveNode[], name: string): DirectiveNode[] {
+  return directives.filter((d) => d.name.toLowerCase() === name);
+}

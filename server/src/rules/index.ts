@@ -1,0 +1,34 @@
+/** Runs every rule family over one topology. A family that throws is a bug: it is isolated. */
+import type { Finding } from '../findings';
+import { clientAuthRules } from './client-auth-rules';
+import { dedupe } from './finding-helpers';
+import { fileRules } from './file-rules';
+import { proxyRules } from './proxy-rules';
+import { serverCertRules } from './server-cert-rules';
+import type { RuleContext, RuleFamily } from './types';
+
+export const RULE_FAMILIES: Record<string, RuleFamily> = {
+  files: fileRules,
+  'server-certificate': serverCertRules,
+  'client-auth': clientAuthRules,
+  proxy: proxyRules,
+};
+
+export interface RuleRun {
+  findings: Finding[];
+  /** Families that threw, with the error; the other families' findings still count. */
+  failures: { family: string; error: unknown }[];
+}
+
+export function runRules(ctx: RuleContext): RuleRun {
+  const findings: Finding[] = [];
+  const failures: RuleRun['failures'] = [];
+  for (const [family, run] of Object.entries(RULE_FAMILIES)) {
+    try {
+      findings.push(...run(ctx));
+    } catch (error) {
+      failures.push({ family, error });
+    }
+  }
+  return { findings: dedupe(findings), failures };
+}

@@ -1,0 +1,54 @@
+/** Certificates of the peers Apache talks to: known clients and backends (manifest). */
+import type { ProxyRoute } from '../model/types';
+import { buildChain } from '../pki/chain';
+import type { CertView, Located } from '../pki/types';
+import { parseBackendUrl } from '../model/routes';
+import type { TrustStore } from './trust-store';
+import type { KnownBackend, RuleContext } from './types';
+
+export interface PeerChain {
+  leaf: Located<CertView>;
+  /** The certificates after the leaf in the peer's file (what it sends as its chain). */
+  rest: CertView[];
+}
+
+/** The deepest chain a CA in the store implies for leaves it issues: depth = certificates - 1. */
+export function depthNeededByStore(
+  store: TrustStore,
+  at: Date,
+): { depth: number; via: Located<CertView> } | null {
+  let best: { depth: number; via: Located<CertView> } | null = null;
+  const anchors = store.roots.map((r) => r.value);
+  const pool = store.certificates.map((c) => c.value);
+  for (const ca of store.certificates) {
+    if (!ca.value.isCA || store.roots.includes(ca)) continue;
+    const chain = buildChain(ca.value, pool, anchors, { at });
+    if (!chain.trusted) continue;
+    // A leaf under this CA adds one certificate: C = chain + 1, and Apache needs depth C - 1.
+    const depth = chain.certificates.length;
+    if (!best || depth > best.depth) best = { depth, via: ca };
+  }
+  return best;
+}
+
+export function loadPeerChain(ctx: RuleContext, path: string): PeerChain | null {
+  const file = ctx.pki.load(path);
+  const [leaf, ...rest] = file.certificates;
+  if (!leaf) return null;
+  return { leaf, rest: rest.map((c) => c.value) };
+}
+
+export function knownClientChains(ctx: RuleContext): PeerChain[] {
+  return ctx.peers.clients
+    .map((client) => loadPeerChain(ctx, client.certificate))
+    .filter((c): c is PeerChain => c !== null);
+}
+
+/** The manifest's backend for a route: same scheme family, host and port. */
+export function knownBackendFor(ctx: RuleContext, route: ProxyRoute): KnownBackend | null {
+  for (const backend of ctx.peers.backends) {
+    const url = parseBackendUrl(backend.url);
+    if (url && url.host === route.host && url.port === route.port) return backend;
+  }
+  return null;
+}

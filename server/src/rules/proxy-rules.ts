@@ -1,0 +1,237 @@
+/**
+ * Apache -> backend for every TLS proxy route: SSLProxyEngine in the route's effective scope,
+ * a CA to verify the backend, the chain depth, the name mod_ssl checks (ProxyPreserveHost moves
+ * it to the client's Host) and, for known backends, whether their certificate verifies.
+ */
+import type { Finding } from '../findings';
+import type { ProxyRoute, VirtualHostModel } from '../model/types';
+import { apacheDepthAccepts, buildChain } from '../pki/chain';
+import { apacheNameMatches, validityFindings } from './cert-checks';
+import { atArgument, atDirective, blockLocation } from './finding-helpers';
+import { checkedName, isIpLiteral, nameCheckMode } from './peer-name';
+import { depthNeededByStore, knownBackendFor, loadPeerChain, type PeerChain } from './peer-chains';
+import { proxyTrustStore } from './proxy-trust';
+import type { TrustStore } from './trust-store';
+import type { RuleContext } from './types';
+
+const FAIL_500 = 'every proxied request gets 500 (Error during SSL Handshake with remote server)';
+
+export function proxyRules(ctx: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+    for (const route of vhost.routes) {
+      if (route.tls) findings.push(...checkRoute(ctx, vhost, route));
+    }
+  }
+  return findings;
+}
+
+function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute): Finding[] {
+  const tls = route.proxyTls;
+  if (!tls.engine.value) {
+    return [
+      atArgument(
+        'proxy-engine-missing',
+        route.directive,
+        route.urlArgIndex,
+        `${route.url} is a TLS backend but SSLProxyEngine is not on for it: every proxied ` +
+          'request gets 500 (AH00961 failed to enable ssl support, AH01961).',
+        { data: { fix: 'add-proxy-engine', url: route.url } },
+      ),
+    ];
+  }
+
+  const findings: Finding[] = [];
+  const verifying = tls.verify.value !== 'none';
+  const verifyDirective = tls.verify.directive;
+  if (verifying && verifyDirective && !tls.caCertificateFile && !tls.caCertificatePath) {
+    findings.push(
+      atDirective(
+        'proxy-ca-missing',
+        verifyDirective,
+        `SSLProxyVerify ${tls.verify.value} without SSLProxyCACertificateFile or ` +
+          `SSLProxyCACertificatePath: httpd warns AH01897 and ${FAIL_500}; the system CA store is ` +
+          'never used.',
+      ),
+    );
+  }
+
+  const store = proxyTrustStore(ctx, tls);
+  const backend = knownBackendFor(ctx, route);
+  const chain = backend?.certificate ? loadPeerChain(ctx, backend.certificate) : null;
+  if (verifying && !store.incomplete && store.certificates.length > 0) {
+    findings.push(...chainFindings(ctx, route, store, chain));
+  }
+  findings.push(...identityFindings(ctx, vhost, route, chain));
+  if (backend?.requireClientCertificate && !tls.machineCertificateFile && !tls.machineCertificatePath) {
+    findings.push(
+      atArgument(
+        'proxy-client-missing',
+        route.directive,
+        route.urlArgIndex,
+        `${route.url} requires a client certificate and no SSLProxyMachineCertificateFile is set ` +
+          'for it: httpd logs AH02268 and the backend rejects the proxy (502).',
+      ),
+    );
+  }
+  return findings;
+}
+
+function chainFindings(
+  ctx: RuleContext,
+  route: ProxyRoute,
+  store: TrustStore,
+  chain: PeerChain | null,
+): Finding[] {
+  const tls = route.proxyTls;
+  const depth = tls.verifyDepth;
+  const depthTarget = depth.directive ?? tls.verify.directive ?? route.directive;
+  const depthFix = (needed: number) => ({ fix: 'set-depth', directive: 'SSLProxyVerifyDepth', depth: needed });
+
+  if (!chain) {
+    const needed = depthNeededByStore(store, ctx.at);
+    if (!needed || apacheDepthAccepts(needed.depth + 1, depth.value)) return [];
+    return [
+      atDirective(
+        'proxy-verify-depth',
+        depthTarget,
+        `Backends issued by ${needed.via.value.subject} present a chain of ${needed.depth + 1} ` +
+          `certificates, which needs SSLProxyVerifyDepth ${needed.depth}; it is ${depth.value}: ` +
+          `httpd fails the handshake with AH02040 and ${FAIL_500}.`,
+        {
+          related: [blockLocation(needed.via.file, needed.via.block, needed.via.value.subject)],
+          data: depthFix(needed.depth),
+        },
+      ),
+    ];
+  }
+
+  const leaf = chain.leaf;
+  const related = [blockLocation(leaf.file, leaf.block, `backend certificate: ${leaf.value.subject}`)];
+  const built = buildChain(
+    leaf.value,
+    [...chain.rest, ...store.certificates.map((c) => c.value)],
+    store.roots.map((r) => r.value),
+    { at: ctx.at, purpose: 'sslserver' },
+  );
+  if (!built.trusted) {
+    return [
+      atArgument(
+        'backend-untrusted',
+        route.directive,
+        route.urlArgIndex,
+        `The certificate of ${route.url} (${leaf.value.subject}) does not verify under ` +
+          `SSLProxyCACertificateFile: ${built.error ?? 'no chain to a trusted root'}; ${FAIL_500}.`,
+        { related },
+      ),
+    ];
+  }
+  if (apacheDepthAccepts(built.certificates.length, depth.value)) return [];
+  const needed = built.certificates.length - 1;
+  return [
+    atDirective(
+      'proxy-verify-depth',
+      depthTarget,
+      `The backend ${route.url} presents a chain of ${built.certificates.length} certificates, ` +
+        `which needs SSLProxyVerifyDepth ${needed}; it is ${depth.value}` +
+        `${depth.directive ? '' : ' (the default)'}: AH02040 and ${FAIL_500}.`,
+      { related, data: depthFix(needed) },
+    ),
+  ];
+}
+
+function identityFindings(
+  ctx: RuleContext,
+  vhost: VirtualHostModel,
+  route: ProxyRoute,
+  chain: PeerChain | null,
+): Finding[] {
+  const tls = route.proxyTls;
+  const findings: Finding[] = [];
+  const mode = nameCheckMode(tls, ctx.apacheVersion);
+  const name = checkedName(vhost, route);
+
+  if (mode === 'none' || tls.verify.value === 'none') {
+    const cause =
+      mode === 'none'
+        ? (tls.checkPeerName.value === false ? tls.checkPeerName.directive : tls.checkPeerCN.directive)
+        : tls.verify.directive;
+    const what =
+      mode === 'none' && tls.verify.value === 'none'
+        ? 'neither the backend name nor its chain is checked'
+        : mode === 'none'
+          ? "the backend's name is not checked (any certificate from a trusted CA is accepted)"
+          : "the backend's chain is not verified (SSLProxyVerify none)";
+    findings.push(
+      atDirective('proxy-peer-unchecked', cause ?? route.directive, `For ${route.url} ${what}.`),
+    );
+  }
+
+  if (mode !== 'none' && name) {
+    if (mode === 'name' && !name.fromClientHost && isIpLiteral(name.hostname)) {
+      const matches = chain ? apacheNameMatches(chain.leaf.value, name.hostname) : false;
+      if (!matches) {
+        findings.push(
+          atArgument(
+            'proxy-peer-ip',
+            route.directive,
+            route.urlArgIndex,
+            `${route.url} addresses the backend by IP with the name check on: mod_ssl ignores IP ` +
+              `SANs, so unless a DNS SAN or CN literally reads ${name.hostname}, ${FAIL_500} ` +
+              '(AH02411). Use a host name.',
+          ),
+        );
+      }
+    } else if (chain) {
+      const cert = chain.leaf.value;
+      const ok =
+        mode === 'name'
+          ? apacheNameMatches(cert, name.hostname)
+          : (cert.commonNames[0] ?? '').toLowerCase() === name.hostname;
+      if (!ok) findings.push(peerNameFinding(route, name, cert.subject, chain));
+    }
+  }
+
+  if (chain && tls.checkPeerExpire.value !== false) {
+    const ref = routeRef(route);
+    findings.push(...validityFindings(ctx, ref, chain.leaf, `${FAIL_500} (AH02004)`));
+  }
+  return findings;
+}
+
+function peerNameFinding(
+  route: ProxyRoute,
+  name: { hostname: string; fromClientHost: boolean },
+  subject: string,
+  chain: PeerChain,
+): Finding {
+  const related = [blockLocation(chain.leaf.file, chain.leaf.block, `backend certificate: ${subject}`)];
+  const preserve = route.preserveHost.directive;
+  if (name.fromClientHost && preserve) {
+    return atDirective(
+      'proxy-peer-name',
+      preserve,
+      `ProxyPreserveHost On makes mod_ssl check the backend certificate (${subject}) against the ` +
+        `client's Host, ${name.hostname}, which it does not cover: AH02411 and ${FAIL_500}. ` +
+        `Turn ProxyPreserveHost off or put ${name.hostname} in the backend certificate.`,
+      { related, data: { fix: 'peer-name', hostname: name.hostname, backendHost: route.host } },
+    );
+  }
+  return atArgument(
+    'proxy-peer-name',
+    route.directive,
+    route.urlArgIndex,
+    `The backend certificate (${subject}) does not cover ${name.hostname}: AH02411 and ${FAIL_500}.`,
+    { related, data: { fix: 'peer-name', hostname: name.hostname, backendHost: route.host } },
+  );
+}
+
+/** Findings about a backend certificate sit on the route's URL argument. */
+function routeRef(route: ProxyRoute) {
+  return {
+    deployedPath: route.url,
+    localPath: route.url,
+    directive: route.directive,
+    argIndex: route.urlArgIndex,
+  };
+}

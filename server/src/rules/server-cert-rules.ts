@@ -1,0 +1,231 @@
+/**
+ * The certificate and key Apache presents to clients (SSLCertificateFile/KeyFile), read as
+ * mod_ssl does at startup (apache-semantics.md §2): the first PEM certificate is the leaf, the
+ * rest of the file is its chain (unless SSLCertificateChainFile is set); key file i pairs with
+ * certificate file i, else the key is looked for in the certificate file itself.
+ */
+import type { Finding } from '../findings';
+import type { FileRef, VirtualHostModel } from '../model/types';
+import { keyMatchesCertificate } from '../pki/keys';
+import { EKU_SERVER_AUTH, type CertView, type Located, type LoadedPemFile } from '../pki/types';
+import { apacheNameMatches, clientNameMatches, ekuAllows, validityFindings } from './cert-checks';
+import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
+import { pemFileProblems } from './pem-problems';
+import type { RuleContext } from './types';
+
+export function serverCertRules(ctx: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+    if (!vhost.tls.enabled.value) continue;
+    vhost.tls.certificateFiles.forEach((certRef, index) => {
+      findings.push(...checkPair(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null));
+    });
+  }
+  return findings;
+}
+
+function checkPair(
+  ctx: RuleContext,
+  vhost: VirtualHostModel,
+  certRef: FileRef,
+  keyRef: FileRef | null,
+): Finding[] {
+  const id = vhostLabel(vhost.serverName.value, vhost.port);
+  const certFile = ctx.pki.load(certRef.localPath);
+  if (certFile.problem) return [];
+  const fatal = `httpd refuses to start: AH02562 Failed to configure certificate ${id}`;
+  const pemProblems = pemFileProblems(certRef, certFile, fatal);
+  if (pemProblems.length > 0) return pemProblems;
+
+  const leaf = certFile.certificates[0];
+  if (!leaf) {
+    return [atFile('pem-invalid', certRef, `No certificate in ${certRef.deployedPath}: ${fatal}.`)];
+  }
+
+  const findings: Finding[] = [];
+  const keyFile = keyRef ? ctx.pki.load(keyRef.localPath) : certFile;
+  if (keyRef && keyFile.problem) return findings;
+  findings.push(...keyFindings(ctx, id, certRef, keyRef ?? certRef, certFile, keyFile, leaf));
+  findings.push(...leafFindings(vhost, id, certRef, leaf.value, leaf));
+  findings.push(
+    ...validityFindings(ctx, certRef, leaf, 'clients reject the handshake (certificate has expired)'),
+  );
+  return findings;
+}
+
+function keyFindings(
+  ctx: RuleContext,
+  id: string,
+  certRef: FileRef,
+  keyRef: FileRef,
+  certFile: LoadedPemFile,
+  keyFile: LoadedPemFile,
+  leaf: Located<CertView>,
+): Finding[] {
+  const key = keyFile.keys[0];
+  if (!key) {
+    const where = keyRef === certRef ? `${certRef.deployedPath} (no SSLCertificateKeyFile)` : keyRef.deployedPath;
+    return [
+      atFile(
+        'key-missing',
+        keyRef,
+        `No private key for the certificate of ${id} in ${where}: httpd refuses to start ` +
+          '(AH02564/AH02573).',
+      ),
+    ];
+  }
+  const keyBlock = blockLocation(key.file, key.block, `${key.value.format} private key`);
+  if (key.value.encrypted) {
+    if (hasExecPassPhraseDialog(ctx)) return [];
+    return [
+      atFile(
+        'key-encrypted',
+        keyRef,
+        `The private key for ${id} is encrypted: httpd asks for a pass phrase at startup and, ` +
+          'with no terminal (systemd), refuses to start with AH02564.',
+        { related: [keyBlock] },
+      ),
+    ];
+  }
+  if (!key.value.publicKey) {
+    return [
+      atFile('pem-invalid', keyRef, `The private key for ${id} cannot be read (${key.value.error ?? 'bad key'}).`, {
+        related: [keyBlock],
+      }),
+    ];
+  }
+  if (keyMatchesCertificate(key.value, leaf.value)) return [];
+
+  const matching = certFile.certificates.find((c) => keyMatchesCertificate(key.value, c.value));
+  if (matching) {
+    return [
+      atFile(
+        'chain-order',
+        certRef,
+        `The first certificate in ${certRef.deployedPath} is not the leaf: the key matches ` +
+          `certificate #${matching.block.index + 1} (${matching.value.subject}). httpd refuses to start: ` +
+          `AH02565. Put the leaf first, then its intermediates.`,
+        {
+          related: [
+            blockLocation(leaf.file, leaf.block, `first certificate: ${leaf.value.subject}`),
+            blockLocation(matching.file, matching.block, `leaf matching the key: ${matching.value.subject}`),
+          ],
+          data: { fix: 'reorder-chain', leafIndex: matching.block.index },
+        },
+      ),
+    ];
+  }
+  return [
+    atFile(
+      'key-mismatch',
+      keyRef,
+      `The private key does not match the certificate ${leaf.value.subject} of ${id}: httpd ` +
+        'refuses to start with AH02565 (certificate and private key do not match).',
+      {
+        related: [keyBlock, blockLocation(leaf.file, leaf.block, `certificate: ${leaf.value.subject}`)],
+      },
+    ),
+  ];
+}
+
+function leafFindings(
+  vhost: VirtualHostModel,
+  id: string,
+  certRef: FileRef,
+  cert: CertView,
+  leaf: Located<CertView>,
+): Finding[] {
+  const findings: Finding[] = [];
+  const related = [blockLocation(leaf.file, leaf.block, cert.subject)];
+  if (!ekuAllows(cert, EKU_SERVER_AUTH)) {
+    findings.push(
+      atFile(
+        'server-eku',
+        certRef,
+        `The server certificate ${cert.subject} has extendedKeyUsage without serverAuth: ` +
+          'clients reject the handshake (unsupported certificate purpose).',
+        { related },
+      ),
+    );
+  } else if (cert.keyUsage && !cert.keyUsage.digitalSignature) {
+    findings.push(
+      atFile(
+        'server-eku',
+        certRef,
+        `The server certificate ${cert.subject} has keyUsage without digitalSignature: ` +
+          'TLS 1.3 clients reject the handshake.',
+        { related },
+      ),
+    );
+  }
+  if (cert.isCA) {
+    findings.push(
+      atFile(
+        'server-is-ca',
+        certRef,
+        `The server certificate ${cert.subject} is a CA certificate: httpd warns AH01906 ` +
+          '(BasicConstraints: CA == TRUE) and clients may refuse it.',
+        { related },
+      ),
+    );
+  }
+  findings.push(...nameFindings(vhost, id, cert, related));
+  return findings;
+}
+
+function nameFindings(
+  vhost: VirtualHostModel,
+  id: string,
+  cert: CertView,
+  related: ReturnType<typeof blockLocation>[],
+): Finding[] {
+  const findings: Finding[] = [];
+  const serverName = vhost.serverName;
+  const names: { name: string; isServerName: boolean }[] = [];
+  if (serverName.value) names.push({ name: serverName.value, isServerName: true });
+  for (const alias of vhost.serverAliases) {
+    if (!/[*?]/.test(alias)) names.push({ name: alias, isServerName: false });
+  }
+  for (const { name, isServerName } of names) {
+    const verdict = clientNameMatches(cert, name);
+    if (verdict === 'san') continue;
+    const directive = isServerName ? serverName.directive : null;
+    const apacheWarns = isServerName && !apacheNameMatches(cert, name);
+    const message =
+      verdict === 'cn-only'
+        ? `${name} is only in the certificate's CN (no subjectAltName): browsers reject it.`
+        : `The certificate of ${id} (${cert.subject}) does not cover ${name}` +
+          (apacheWarns ? ': httpd warns AH01909 and clients reject the name.' : ': clients reject the name.');
+    if (directive) findings.push(atDirective('server-name', directive, message, { related }));
+    else if (vhost.section) {
+      const aliasDirective = findAlias(vhost, name);
+      if (aliasDirective) findings.push(atDirective('server-name', aliasDirective, message, { related }));
+    }
+  }
+  return findings;
+}
+
+function findAlias(vhost: VirtualHostModel, name: string) {
+  const stack = [...(vhost.section?.children ?? [])];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) break;
+    if (node.kind === 'section') stack.push(...node.children);
+    else if (
+      node.name.toLowerCase() === 'serveralias' &&
+      node.args.some((a) => a.value.toLowerCase() === name)
+    ) {
+      return node;
+    }
+  }
+  return null;
+}
+
+function hasExecPassPhraseDialog(ctx: RuleContext): boolean {
+  return ctx.topology.config.nodes.some(
+    (n) =>
+      n.kind === 'directive' &&
+      n.name.toLowerCase() === 'sslpassphrasedialog' &&
+      /^(exec|\|)/i.test(n.args[0]?.value ?? ''),
+  );
+}
