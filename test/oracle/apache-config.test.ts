@@ -49,7 +49,7 @@ test('ports and the server name are read as Apache would', () => {
   assert.equal(firstServerName('ServerAlias a.test\n'), null);
 });
 
-test('the main config keeps logs and runtime files in the temp root and includes the example', () => {
+test('the main config keeps logs and runtime files in the temp root', () => {
   const text = mainConfig({
     serverRoot: '/tmp/r',
     runDir: '/tmp/r/run',
