@@ -87,6 +87,7 @@ function buildView(certificate: pkijs.Certificate, der: Uint8Array, sha256: stri
     keyUsage: keyUsage(certificate),
     isCA: basicConstraints?.cA ?? false,
     pathLen: pathLenValue(basicConstraints?.pathLenConstraint),
+    hasBasicConstraints: basicConstraints !== undefined,
     selfIssued: Buffer.from(subjectDer).equals(Buffer.from(issuerDer)),
     subjectKeyId: octetsHex(extensionValue<asn1js.OctetString>(certificate, OID_SUBJECT_KEY_ID)),
     authorityKeyId: octetsHex(

@@ -91,6 +91,11 @@ export interface CertView {
   isCA: boolean;
   /** basicConstraints pathLenConstraint; null when absent. */
   pathLen: number | null;
+  /**
+   * basicConstraints extension present (even with cA FALSE). Optional so hand-made views
+   * stay valid; `parseCertificate` always sets it. OpenSSL's legacy CA test needs it.
+   */
+  hasBasicConstraints?: boolean;
   /** Subject equals issuer (byte-wise). */
   selfIssued: boolean;
   subjectKeyId: string | null;
