@@ -34,9 +34,15 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
+# Even --version writes a config (with a password) and logs under XDG dirs; keep them out of HOME.
 code_server_works() {
-  [ -x "$code_server_bin" ] &&
-    "$code_server_bin" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION "
+  [ -x "$code_server_bin" ] || return 1
+  local scratch status=0
+  scratch="$(mktemp -d)"
+  XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
+    "$code_server_bin" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION " || status=1
+  rm -rf "$scratch"
+  return "$status"
 }
 
 if code_server_works; then
