@@ -203,7 +203,8 @@ export function parseConfig(text: string, file: string): ParsedFile {
     parser.parse(text);
   } catch (error) {
     // Defensive: a parser bug must not take the language server down.
-    const message = `Internal parser error: ${error instanceof Error ? error.message : String(error)}`;
+    const cause = error instanceof Error ? error.message : String(error);
+    const message = `Internal parser error: ${cause}`;
     parser.findings.push({ rule: 'syntax', file, range: range(0, 0, 0, 0), message });
   }
   return { file, nodes: parser.nodes, findings: parser.findings };

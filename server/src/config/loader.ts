@@ -1,0 +1,270 @@
+/**
+ * Phase R of Apache 2.4 (server/config.c `ap_build_config`, core.c EXEC_ON_READ handlers):
+ * reads the main config and everything it includes, in order, and produces the effective
+ * tree httpd walks:
+ * - `${VAR}` is substituted in each directive name and word (a Define'd value first, then
+ *   `options.env`); unknown names stay literal with an `undefined-variable` finding. Lines in
+ *   a false conditional are substituted too (and warned about), as httpd does while skipping.
+ * - `Define`/`UnDefine`/`ServerRoot`/`LoadModule` take effect at their position, global even
+ *   inside sections; they stay in the tree, in place.
+ * - Conditional sections are resolved: a true one's children replace it, a false one goes.
+ * - `Include`/`IncludeOptional` stay in the tree, immediately followed by the included files'
+ *   nodes (which keep their own `file`).
+ * Never throws; files come from `options.files` first, then disk.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding, Range } from '../findings';
+import { evaluateCondition } from './conditions';
+import { expandInclude } from './include-files';
+import { addModule, initialModules } from './modules';
+import { CONDITIONAL_SECTIONS, parseConfig } from './parser';
+import { applyMappings, serverRootRelative } from './paths';
+import type {
+  ConfigNode, DirectiveNode, LoadOptions, LoadedConfig, SectionNode, Word,
+} from './types';
+import { substituteVariables } from './variables';
+
+/** httpd's AP_MAX_INCLUDE_DEPTH. */
+const MAX_INCLUDE_DEPTH = 128;
+const DEFAULT_SERVER_ROOT = '/etc/apache2';
+
+interface Frame {
+  nodes: readonly ConfigNode[];
+  next: number;
+  /** Where this frame's effective nodes go. */
+  out: ConfigNode[];
+  /** Local paths of the files being included, outermost (the entry) first. */
+  includeChain: readonly string[];
+}
+
+function readText(file: string, options: LoadOptions): string | Error {
+  const buffered = options.files?.readText(file);
+  if (buffered !== undefined) return buffered;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function errnoText(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'No such file or directory';
+  if (code === 'EACCES') return 'Permission denied';
+  if (code === 'EISDIR') return 'Is a directory';
+  return code ?? error.message;
+}
+
+class Loader {
+  readonly findings: Finding[] = [];
+  readonly files: string[] = [];
+  readonly defines: Map<string, string | null>;
+  readonly modules: Set<string>;
+  private readonly env: Record<string, string>;
+  private serverRootInForce: string;
+  lastServerRoot: string | null = null;
+  private readonly stack: Frame[] = [];
+
+  constructor(
+    private readonly entry: string,
+    private readonly options: LoadOptions,
+  ) {
+    this.defines = new Map(Object.entries(options.defines ?? {}));
+    this.modules = initialModules(options.modules);
+    this.env = options.env ?? {};
+    this.serverRootInForce = options.serverRoot ?? DEFAULT_SERVER_ROOT;
+  }
+
+  load(): ConfigNode[] {
+    const root: ConfigNode[] = [];
+    const text = readText(this.entry, this.options);
+    if (text instanceof Error) {
+      const message = `Could not open configuration file ${this.entry}: ${errnoText(text)}`;
+      this.report('include-missing', this.entry, { start: zero(), end: zero() }, message);
+      return root;
+    }
+    this.pushFile(this.entry, text, root, []);
+    while (this.stack.length > 0) {
+      const frame = this.stack[this.stack.length - 1];
+      const node = frame.nodes[frame.next++];
+      if (node === undefined) this.stack.pop();
+      else if (node.kind === 'directive') this.directive(node, frame);
+      else this.section(node, frame);
+    }
+    return root;
+  }
+
+  private pushFile(file: string, text: string, out: ConfigNode[], chain: readonly string[]) {
+    const parsed = parseConfig(text, file);
+    this.files.push(file);
+    this.findings.push(...parsed.findings);
+    this.stack.push({ nodes: parsed.nodes, next: 0, out, includeChain: [...chain, file] });
+  }
+
+  private substitute(text: string, file: string, at: Range): string {
+    const result = substituteVariables(text, this.defines, this.env);
+    for (const name of result.undefinedNames) {
+      this.report('undefined-variable', file, at, `Config variable \${${name}} is not defined`);
+    }
+    return result.text;
+  }
+
+  private words(args: readonly Word[], file: string): Word[] {
+    return args.map((word) => ({ ...word, value: this.substitute(word.value, file, word.range) }));
+  }
+
+  private directive(node: DirectiveNode, frame: Frame): void {
+    const name = this.substitute(node.name, node.file, node.nameRange);
+    const args = this.words(node.args, node.file);
+    const effective: DirectiveNode = { ...node, name, args };
+    frame.out.push(effective);
+
+    const first = args[0];
+    if (first === undefined) return;
+    switch (name.toLowerCase()) {
+      case 'define':
+        if (first.value.includes(':')) {
+          const message = "Variable name must not contain ':'";
+          this.report('argument', node.file, first.range, message);
+        } else {
+          this.defines.set(first.value, args[1]?.value ?? null);
+        }
+        break;
+      case 'undefine':
+        this.defines.delete(first.value);
+        break;
+      case 'serverroot':
+        this.serverRootInForce = this.serverRootValue(first.value);
+        this.lastServerRoot = this.serverRootInForce;
+        break;
+      case 'loadmodule':
+        addModule(this.modules, first.value);
+        break;
+      case 'include':
+      case 'includeoptional':
+        this.include(effective, first, name.toLowerCase() === 'includeoptional', frame);
+        break;
+    }
+  }
+
+  /** A relative ServerRoot is taken against the main config's folder (httpd: its cwd). */
+  private serverRootValue(value: string): string {
+    if (value.startsWith('/')) return path.posix.normalize(value);
+    return path.resolve(path.dirname(this.entry), value);
+  }
+
+  private include(node: DirectiveNode, target: Word, optional: boolean, frame: Frame): void {
+    const deployed = serverRootRelative(this.serverRootInForce, target.value);
+    const local = path.resolve(applyMappings(deployed, this.options.pathMappings ?? []));
+    const hasBuffer = (file: string) => this.options.files?.readText(file) !== undefined;
+    const expansion = expandInclude(local, optional, hasBuffer);
+    for (const error of expansion.errors) {
+      this.report('include-missing', node.file, target.range, `Include/IncludeOptional: ${error}`);
+    }
+
+    const pending: Array<{ file: string; text: string }> = [];
+    for (const file of expansion.files) {
+      if (frame.includeChain.includes(file) || frame.includeChain.length >= MAX_INCLUDE_DEPTH) {
+        const message =
+          `Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, ` +
+          `There appears to be a recursion. (${file})`;
+        this.report('include-missing', node.file, target.range, message);
+        continue;
+      }
+      const text = readText(file, this.options);
+      if (text instanceof Error) {
+        const message = `Could not open configuration file ${file}: ${errnoText(text)}`;
+        this.report('include-missing', node.file, target.range, message);
+        continue;
+      }
+      pending.push({ file, text });
+    }
+    // The stack is LIFO: push the last file first so the first is read first.
+    for (let index = pending.length - 1; index >= 0; index--) {
+      this.pushFile(pending[index].file, pending[index].text, frame.out, frame.includeChain);
+    }
+  }
+
+  private section(node: SectionNode, frame: Frame): void {
+    const name = this.substitute(node.name, node.file, node.nameRange);
+    const args = this.words(node.args, node.file);
+    const lower = name.toLowerCase();
+
+    if (!CONDITIONAL_SECTIONS.has(lower)) {
+      const effective: SectionNode = { ...node, name, args, children: [] };
+      frame.out.push(effective);
+      this.stack.push({ ...frame, nodes: node.children, next: 0, out: effective.children });
+      return;
+    }
+
+    const argument = args[0]?.value;
+    if (argument === undefined || argument === '') {
+      const message = `<${name}> directive requires additional arguments`;
+      this.report('syntax', node.file, node.openRange, message);
+      return;
+    }
+    const holds = evaluateCondition(lower, argument, {
+      modules: this.modules,
+      defines: this.defines,
+      serverRoot: this.serverRootInForce,
+      pathMappings: this.options.pathMappings ?? [],
+      files: this.options.files,
+    });
+    if (holds) {
+      this.stack.push({ ...frame, nodes: node.children, next: 0 });
+      return;
+    }
+    if (node.closeRange === null) {
+      const message = `Expected </${name}> before end of configuration`;
+      this.report('syntax', node.file, node.openRange, message);
+    }
+    this.warnSkipped(node.children);
+  }
+
+  /** httpd substitutes (and warns about) variables on lines it skips, too. */
+  private warnSkipped(children: readonly ConfigNode[]): void {
+    const pending = [...children].reverse();
+    while (pending.length > 0) {
+      const node = pending.pop() as ConfigNode;
+      this.substitute(node.name, node.file, node.nameRange);
+      this.words(node.args, node.file);
+      if (node.kind === 'section') pending.push(...[...node.children].reverse());
+    }
+  }
+
+  private report(rule: Finding['rule'], file: string, at: Range, message: string): void {
+    this.findings.push({ rule, file, range: at, message });
+  }
+}
+
+function zero() {
+  return { line: 0, character: 0 };
+}
+
+/** Loads `entry` (a local path) as httpd would read it. See the file comment. */
+export function loadConfig(entry: string, options: LoadOptions = {}): LoadedConfig {
+  const absoluteEntry = path.resolve(entry);
+  const loader = new Loader(absoluteEntry, options);
+  let nodes: ConfigNode[] = [];
+  try {
+    nodes = loader.load();
+  } catch (error) {
+    const message = `Internal loader error: ${error instanceof Error ? error.message : error}`;
+    loader.findings.push({ rule: 'syntax', file: absoluteEntry, range: range0(), message });
+  }
+  return {
+    entry: absoluteEntry,
+    nodes,
+    serverRoot: loader.lastServerRoot ?? options.serverRoot ?? DEFAULT_SERVER_ROOT,
+    files: loader.files,
+    modules: loader.modules,
+    defines: loader.defines,
+    pathMappings: options.pathMappings ?? [],
+    findings: loader.findings,
+  };
+}
+
+function range0(): Range {
+  return { start: zero(), end: zero() };
+}
