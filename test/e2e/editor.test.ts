@@ -22,7 +22,13 @@ import {
   startCodeServer,
   type RunningCodeServer,
 } from './code-server';
-import { CHROMIUM_PATH, codeServerEntry, repoRoot, skipReason } from './e2e-deps';
+import {
+  CHROMIUM_PATH,
+  codeServerEntry,
+  repoRoot,
+  screenshotDir,
+  skipReason,
+} from './e2e-deps';
 import { serverCapabilities, type ServerCapabilities } from './lsp-capabilities';
 import * as workbench from './workbench';
 
@@ -50,6 +56,8 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
   let capabilities: ServerCapabilities;
 
   before(async () => {
+    // Screenshots are numbered per run; old ones would mix with this run's.
+    rmSync(screenshotDir, { recursive: true, force: true });
     runRoot = mkdtempSync(path.join(os.tmpdir(), 'httpd-mtls-e2e-'));
     positions = brokenExamplePositions();
     const dirs = prepareDirs(runRoot);
