@@ -201,7 +201,8 @@ test('Apache depth rule: accepted iff chain length - 1 <= depth', () => {
   ];
   for (const [length, accepted] of table) {
     for (const depth of [0, 1, 2, 3]) {
-      assert.equal(apacheDepthAccepts(length, depth), accepted.includes(depth), `${length}/${depth}`);
+      const expected = accepted.includes(depth);
+      assert.equal(apacheDepthAccepts(length, depth), expected, `${length}/${depth}`);
     }
   }
   const chain = buildChain(cert('leaf-int1'), [cert('int1')], [cert('root')], { at: NOW });

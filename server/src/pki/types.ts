@@ -175,3 +175,66 @@ export interface ChainResult {
   /** Why the chain does not verify, in OpenSSL's words where one applies. */
   error: string | null;
 }
+
+/**
+ * One X509_INFO entry as OpenSSL's `PEM_X509_INFO_read_bio` groups the blocks of an
+ * SSLProxyMachineCertificateFile: a cert starts a new entry when the current one has a cert,
+ * a key likewise.
+ */
+export interface MachineBundleEntry {
+  /** 0-based position among the entries. */
+  index: number;
+  cert: Located<CertView> | null;
+  /** A recognised key block (encrypted ones included, undecrypted). */
+  key: Located<KeyView> | null;
+  /** The key is kept as undecrypted data (ENCRYPTED PRIVATE KEY or Proc-Type encrypted). */
+  encrypted: boolean;
+  /** The PEM blocks that make up the entry, in file order. */
+  blocks: PemBlock[];
+}
+
+export type MachineBundleIssueKind =
+  /** Entry with an undecrypted key: AH02252, fatal. */
+  | 'encrypted'
+  /** Apache <= 2.4.58: entry without a cert or without a key: AH02252, fatal. */
+  | 'incomplete'
+  /** Key does not match the entry's cert (e.g. a cert between a cert and its key): AH02326. */
+  | 'mismatch'
+  /** Apache 2.4.59+: key without a cert: AH02326 `[certificate: -not available-]`, fatal. */
+  | 'key-only'
+  /** Apache 2.4.59+: lone cert trusted as a CA for backend verification (AH10261, debug). */
+  | 'trusted-as-ca'
+  /** OpenSSL < 3: a key label the reader does not know (`PRIVATE KEY`, ...) is skipped. */
+  | 'key-label-ignored'
+  /** A PEM or DER error makes the reader drop every entry (observed with OpenSSL 3.0.22). */
+  | 'read-error'
+  /** No usable cert/key pair: AH02206 warning, Apache starts and sends no client cert. */
+  | 'no-usable-pair';
+
+export interface MachineBundleIssue {
+  kind: MachineBundleIssueKind;
+  /** The Apache log code, e.g. `AH02252`; null when Apache logs nothing. */
+  ah: string | null;
+  /** Startup fails (AH02312 / AH00016 follow). */
+  fatal: boolean;
+  /** Index of the entry at fault; null for whole-file issues. */
+  entry: number | null;
+  /** The PEM blocks at fault; empty when the file has none (DER, text). */
+  blocks: PemBlock[];
+}
+
+/** What mod_ssl does with an SSLProxyMachineCertificateFile (research section 4). */
+export interface MachineBundleAnalysis {
+  /** Entries as read; empty when a read error dropped them all. */
+  entries: MachineBundleEntry[];
+  /** Every issue in file order; the first fatal one is the one Apache reports. */
+  issues: MachineBundleIssue[];
+  /** Apache starts (possibly with the AH02206 warning). */
+  starts: boolean;
+  /** The code Apache logs for the file: AH02252, AH02326 (fatal), AH02206 or AH02207. */
+  ah: 'AH02252' | 'AH02326' | 'AH02206' | 'AH02207';
+  /** Entries loaded as client cert/key pairs (0 when the startup fails). */
+  pairs: MachineBundleEntry[];
+  /** Lone certificates added to the backend trust store (Apache 2.4.59+). */
+  trustedAsCA: Located<CertView>[];
+}
