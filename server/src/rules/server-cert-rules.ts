@@ -46,6 +46,8 @@ function checkPair(
   const keyFile = keyRef ? ctx.pki.load(keyRef.localPath) : certFile;
   if (keyRef && keyFile.problem) return findings;
   findings.push(...keyFindings(ctx, id, certRef, keyRef ?? certRef, certFile, keyFile, leaf));
+  // With the leaf not first, the first certificate is not the server's: judge nothing else of it.
+  if (findings.some((f) => f.rule === 'chain-order')) return findings;
   findings.push(...leafFindings(vhost, id, certRef, leaf.value, leaf));
   findings.push(
     ...validityFindings(ctx, certRef, leaf, 'clients reject the handshake (certificate has expired)'),
@@ -147,13 +149,13 @@ function leafFindings(
         { related },
       ),
     );
-  } else if (cert.keyUsage && !cert.keyUsage.digitalSignature) {
+  } else if (cert.keyUsage && !keyUsageAllowsTls(cert)) {
     findings.push(
       atFile(
         'server-eku',
         certRef,
-        `The server certificate ${cert.subject} has keyUsage without digitalSignature: ` +
-          'TLS 1.3 clients reject the handshake.',
+        `The server certificate ${cert.subject} has keyUsage without digitalSignature, ` +
+          'keyEncipherment or keyAgreement: clients reject the handshake (unsupported purpose).',
         { related },
       ),
     );
@@ -203,6 +205,12 @@ function nameFindings(
     }
   }
   return findings;
+}
+
+/** OpenSSL's sslserver purpose: a keyUsage extension must allow some TLS use. */
+function keyUsageAllowsTls(cert: CertView): boolean {
+  const ku = cert.keyUsage;
+  return !ku || ku.digitalSignature || ku.keyEncipherment || ku.keyAgreement;
 }
 
 function findAlias(vhost: VirtualHostModel, name: string) {
