@@ -111,6 +111,10 @@ test('damaged base64 gives null DER', () => {
 test('END label differing from BEGIN label', () => {
   const block = readPem(clientCert.replace('END CERTIFICATE', 'END X509 CRL'), 'x').blocks[0]!;
   assert.deepEqual(block.defects, ['label-mismatch']);
+  // Other text after the END marker is the same OpenSSL error (bad end line).
+  const junk = clientCert.replace('END CERTIFICATE-----', 'END CERTIFICATE-----x');
+  const trailing = readPem(junk, 'x');
+  assert.deepEqual(trailing.blocks[0]!.defects, ['label-mismatch']);
 });
 
 test('file formats: empty, der, text', () => {

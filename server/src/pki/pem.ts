@@ -102,8 +102,10 @@ function readBlocks(lines: Line[]): PemBlock[] {
       const label = markerEnd >= 0 ? text.slice(column + END.length, markerEnd) : '';
       const endColumn = markerEnd >= 0 ? markerEnd + DASHES.length : text.length;
       const rest = text.slice(endColumn);
-      const extra: PemDefect[] = label === open.label ? [] : ['label-mismatch'];
       const gluedAt = rest.indexOf(BEGIN);
+      // OpenSSL wants exactly `-----END <BEGIN label>-----` (else PEM_R_BAD_END_LINE).
+      const badEnd = label !== open.label || (gluedAt < 0 && rest.trim() !== '');
+      const extra: PemDefect[] = badEnd ? ['label-mismatch'] : [];
       if (gluedAt >= 0) {
         close(open, line, endColumn, [...extra, 'glued']);
         open = startBlock(line, text, endColumn + gluedAt, 'glued');
