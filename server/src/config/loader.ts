@@ -84,7 +84,7 @@ class Loader {
       this.report('include-missing', this.entry, { start: zero(), end: zero() }, message);
       return root;
     }
-    this.pushFile(this.entry, text, root, []);
+    this.stack.push(this.openFile(this.entry, text, root, []));
     while (this.stack.length > 0) {
       const frame = this.stack[this.stack.length - 1];
       const node = frame.nodes[frame.next++];
@@ -95,11 +95,12 @@ class Loader {
     return root;
   }
 
-  private pushFile(file: string, text: string, out: ConfigNode[], chain: readonly string[]) {
+  /** Parses and records a file; returns the frame that reads it (not yet on the stack). */
+  private openFile(file: string, text: string, out: ConfigNode[], chain: readonly string[]) {
     const parsed = parseConfig(text, file);
     this.files.push(file);
-    this.findings.push(...parsed.findings);
-    this.stack.push({ nodes: parsed.nodes, next: 0, out, includeChain: [...chain, file] });
+    for (const finding of parsed.findings) this.findings.push(finding);
+    return { nodes: parsed.nodes, next: 0, out, includeChain: [...chain, file] };
   }
 
   private substitute(text: string, file: string, at: Range): string {
@@ -163,7 +164,7 @@ class Loader {
       this.report('include-missing', node.file, target.range, `Include/IncludeOptional: ${error}`);
     }
 
-    const pending: Array<{ file: string; text: string }> = [];
+    const frames: Frame[] = [];
     for (const file of expansion.files) {
       if (frame.includeChain.includes(file) || frame.includeChain.length >= MAX_INCLUDE_DEPTH) {
         const message =
@@ -178,12 +179,10 @@ class Loader {
         this.report('include-missing', node.file, target.range, message);
         continue;
       }
-      pending.push({ file, text });
+      frames.push(this.openFile(file, text, frame.out, frame.includeChain));
     }
     // The stack is LIFO: push the last file first so the first is read first.
-    for (let index = pending.length - 1; index >= 0; index--) {
-      this.pushFile(pending[index].file, pending[index].text, frame.out, frame.includeChain);
-    }
+    for (let index = frames.length - 1; index >= 0; index--) this.stack.push(frames[index]);
   }
 
   private section(node: SectionNode, frame: Frame): void {
