@@ -3,6 +3,7 @@ import type { Finding } from '../findings';
 import { clientAuthRules } from './client-auth-rules';
 import { dedupe } from './finding-helpers';
 import { fileRules } from './file-rules';
+import { proxyBundleRules } from './proxy-bundle-rules';
 import { proxyRules } from './proxy-rules';
 import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
@@ -12,6 +13,7 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   'server-certificate': serverCertRules,
   'client-auth': clientAuthRules,
   proxy: proxyRules,
+  'proxy-bundle': proxyBundleRules,
 };
 
 export interface RuleRun {
