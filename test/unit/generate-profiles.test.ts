@@ -16,7 +16,8 @@ import { certificateText, extensionBlock, openssl, tempFolder, writeText }
 const folder = tempFolder('profiles');
 
 function writeCertificate(name: string, credential: IssuedCredential): string {
-  return writeText(join(folder, `${name}.crt`), encodePem('CERTIFICATE', credential.certificateDer));
+  const pem = encodePem('CERTIFICATE', credential.certificateDer);
+  return writeText(join(folder, `${name}.crt`), pem);
 }
 
 function verify(purpose: string, caFile: string, certificate: string, untrusted?: string): void {
@@ -68,8 +69,9 @@ describe('generated certificates verify and carry the profile extensions', () =>
         'X509v3 Basic Constraints: critical\nCA:TRUE, pathlen:0');
       assert.match(rootText, /Subject: C = GB, O = httpd-mtls tests, CN = Root/);
 
+      const issuers = [['root', root], ['intermediate', intermediate]] as const;
       for (const { profile, purpose, eku } of LEAVES) {
-        for (const [issuerName, issuer] of [['root', root], ['intermediate', intermediate]] as const) {
+        for (const [issuerName, issuer] of issuers) {
           const leaf = await issueCertificate({ profile, keyType, days: 30,
             subject: { commonName: 'leaf.example.test' },
             altNames: ['leaf.example.test', '127.0.0.1', '::1'] }, asIssuingCa(issuer));
