@@ -27,7 +27,9 @@ function outline(nodes: readonly ConfigNode[]): string[] {
     const words = [node.name, ...node.args.map((word) => word.value)].join(' ');
     lines.push('  '.repeat(depth) + (node.kind === 'section' ? `<${words}>` : words));
     if (node.kind === 'section') {
-      for (const child of [...node.children].reverse()) pending.push({ node: child, depth: depth + 1 });
+      for (const child of [...node.children].reverse()) {
+        pending.push({ node: child, depth: depth + 1 });
+      }
     }
   }
   return lines;
@@ -59,7 +61,11 @@ describe('config loader: Define and ${VAR}', () => {
       names: ['RewriteRule ^ ${map:key}'],
     },
     { title: 'options.defines', text: 'A ${D}', options: { defines: { D: 'o' } }, names: ['A o'] },
-    { title: 'substituted in names too', text: 'Define N SSLEngine\n${N} on', names: ['Define N SSLEngine', 'SSLEngine on'] },
+    {
+      title: 'substituted in names too',
+      text: 'Define N SSLEngine\n${N} on',
+      names: ['Define N SSLEngine', 'SSLEngine on'],
+    },
   ];
   for (const testCase of cases) {
     it(testCase.title, () => {
@@ -171,14 +177,15 @@ describe('config loader: ServerRoot', () => {
   });
 
   it('ignores a ServerRoot inside a false conditional', () => {
-    assert.equal(loadText('<IfDefine NO>\nServerRoot /x\n</IfDefine>').serverRoot, '/etc/apache2');
+    const skipped = loadText('<IfDefine NO>\nServerRoot /x\n</IfDefine>');
+    assert.equal(skipped.serverRoot, '/etc/apache2');
   });
 });
 
 describe('config loader: Include', () => {
   const mapped = { pathMappings: [{ from: '/srv/httpd', to: path.join(FIXTURES, 'root') }] };
 
-  it('includes directories recursively in byte order (dotfiles, backups), globs per component', () => {
+  it('includes directories recursively in byte order, dotfiles and backups too', () => {
     const loaded = loadConfig(path.join(FIXTURES, 'main.conf'), mapped);
     const included = outline(loaded.nodes).filter((line) => line.startsWith('From'));
     assert.deepEqual(included, [
