@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { checkConfig } from './engine';
 import type { FileSource } from './config/types';
+import type { PkiStore } from './pki/types';
 import { RULES } from './rules/rule-table';
 import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnostics';
 import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
@@ -25,6 +26,8 @@ export interface DocumentCheckInput {
   settings: Settings;
   /** Text of open editor buffers by absolute path; they win over the disk. */
   buffers: ReadonlyMap<string, string>;
+  /** Certificate cache shared across checks (it re-reads files whose stat changed). */
+  pki?: PkiStore;
 }
 
 export interface DocumentCheckResult {
@@ -69,6 +72,7 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const project = manifest === null ? null : readProjectFile(manifest, buffers.get(manifest));
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
   options.files = bufferFirstSource(buffers);
+  if (input.pki !== undefined) options.pki = input.pki;
   const levels = { ...project?.rules, ...settings.rules };
 
   const result = checkConfig(entry, options);

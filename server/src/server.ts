@@ -24,6 +24,7 @@ import { checkDocument } from './document-check';
 import { fileUri } from './features/diagnostics';
 import { DiagnosticStore } from './diagnostic-store';
 import { FallbackWatcher } from './fallback-watcher';
+import { createPkiStore } from './pki/store';
 
 const DEBOUNCE_MS = 300;
 /**
@@ -56,6 +57,7 @@ let canWatchFiles = false;
 let globalSettings: Settings = DEFAULT_SETTINGS;
 const settingsCache = new Map<string, Promise<Settings>>();
 const store = new DiagnosticStore();
+const pki = createPkiStore();
 /** Entry URI -> local paths its last check depended on. */
 const dependencies = new Map<string, string[]>();
 const timers = new Map<string, NodeJS.Timeout>();
@@ -110,7 +112,7 @@ async function check(uri: string): Promise<void> {
   let result;
   try {
     const workspaceFolder = folderOf(entry);
-    result = checkDocument({ entry, workspaceFolder, settings, buffers: openBuffers() });
+    result = checkDocument({ entry, workspaceFolder, settings, buffers: openBuffers(), pki });
   } catch (error) {
     logger.error(`Checking ${entry} failed; keeping the previous diagnostics`, error);
     return;
