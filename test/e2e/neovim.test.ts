@@ -7,7 +7,12 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
-import { BROKEN_CASE_DIR, BROKEN_CONFIG, EXPECTED_RULE, brokenExamplePositions } from './broken-example';
+import {
+  BROKEN_CASE_DIR,
+  BROKEN_CONFIG,
+  EXPECTED_RULE,
+  brokenExamplePositions,
+} from './broken-example';
 import { isolatedEnv } from './code-server';
 import { NVIM_PATH, repoRoot, skipReason } from './e2e-deps';
 
