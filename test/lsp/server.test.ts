@@ -111,46 +111,51 @@ test('commands answer without failing', LIMIT, async () => {
   assert.ok(answer !== undefined);
 });
 
-test('a created certificate file re-checks the config that names it', LIMIT, async () => {
-  const ws = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-lsp-'));
-  const conf = path.join(ws, 'site.conf');
-  const text = [
-    'Listen 8443',
-    '<VirtualHost *:8443>',
-    '    ServerName server.example',
-    '    SSLEngine on',
-    '    SSLCertificateFile certs/server.pem',
-    '</VirtualHost>',
-    '',
-  ].join('\n');
-  writeFileSync(conf, text);
-  writeFileSync(
-    path.join(ws, '.httpd-mtls.json'),
-    JSON.stringify({ serverRoot: '.', modules: ['ssl_module'] }),
-  );
-  const certLine = lineOf(text, 'SSLCertificateFile');
-  const missingHere = (ds: Diagnostic[]): boolean =>
-    ds.some((d) => d.code === 'file-missing' && d.range.start.line === certLine);
+for (const watchFiles of [true, false]) {
+  const how = watchFiles ? 'client file events' : 'the server\'s fs.watch fallback';
+  test(`a created certificate file re-checks the config naming it (${how})`, LIMIT, async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-lsp-'));
+    const conf = path.join(ws, 'site.conf');
+    const text = [
+      'Listen 8443',
+      '<VirtualHost *:8443>',
+      '    ServerName server.example',
+      '    SSLEngine on',
+      '    SSLCertificateFile certs/server.pem',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+    writeFileSync(conf, text);
+    writeFileSync(
+      path.join(ws, '.httpd-mtls.json'),
+      JSON.stringify({ serverRoot: '.', modules: ['ssl_module'] }),
+    );
+    const certLine = lineOf(text, 'SSLCertificateFile');
+    const missingHere = (ds: Diagnostic[]): boolean =>
+      ds.some((d) => d.code === 'file-missing' && d.range.start.line === certLine);
 
-  const watching = new TestClient({ workspaceFolder: ws, watchFiles: true });
-  try {
-    await watching.initialize();
-    const missing = watching.diagnostics(uriOf(conf), missingHere);
-    await watching.open(conf, text);
-    await missing;
-
-    const fixed = watching.diagnostics(uriOf(conf), (ds) => !missingHere(ds));
     mkdirSync(path.join(ws, 'certs'));
-    const cert = path.join(ws, 'certs', 'server.pem');
-    copyFileSync(path.join(REPO, 'test', 'fixtures', 'pki', 'client.crt'), cert);
-    await watching.connection.sendNotification('workspace/didChangeWatchedFiles', {
-      changes: [{ uri: uriOf(cert), type: 1 }],
-    });
-    await fixed;
-  } finally {
-    await watching.stop();
-  }
-});
+    const watching = new TestClient({ workspaceFolder: ws, watchFiles });
+    try {
+      await watching.initialize();
+      const missing = watching.diagnostics(uriOf(conf), missingHere);
+      await watching.open(conf, text);
+      await missing;
+
+      const fixed = watching.diagnostics(uriOf(conf), (ds) => !missingHere(ds));
+      const cert = path.join(ws, 'certs', 'server.pem');
+      copyFileSync(path.join(REPO, 'test', 'fixtures', 'pki', 'client.crt'), cert);
+      if (watchFiles) {
+        await watching.connection.sendNotification('workspace/didChangeWatchedFiles', {
+          changes: [{ uri: uriOf(cert), type: 1 }],
+        });
+      }
+      await fixed;
+    } finally {
+      await watching.stop();
+    }
+  });
+}
 
 test('a bad project file is a diagnostic on the project file', LIMIT, async () => {
   const ws = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-lsp-'));
