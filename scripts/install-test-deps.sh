@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v apache2 >/dev/null || [ -x /usr/sbin/apache2 ] || need+=(apache2)
-command -v gunicorn >/dev/null || need+=(python3-gunicorn)
-python3 -c 'import flask' 2>/dev/null || need+=(python3-flask)
+# The oracle runs Debian's python3 (a pyenv python3 on PATH may lack these modules).
+/usr/bin/python3 -c 'import gunicorn' 2>/dev/null || need+=(python3-gunicorn)
+/usr/bin/python3 -c 'import flask' 2>/dev/null || need+=(python3-flask)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
 [ -e /etc/ssl/certs/ssl-cert-snakeoil.pem ] || need+=(ssl-cert)

@@ -54,6 +54,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 // Only when run as the bin, so tests and other entry points can import `main`.
 if (require.main === module) {
+  // A reader that closes early (`| head`) is not an error of ours: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
       process.exitCode = code;
