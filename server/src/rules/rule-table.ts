@@ -16,13 +16,13 @@ const rows: Record<RuleId, Row> = {
     severity: 'error',
     title: 'Config syntax error (unbalanced section, bad quoting, missing >)',
     apache: 'httpd refuses to start: AH00526 syntax error',
-    docs: `${CORE}`,
+    docs: 'https://httpd.apache.org/docs/2.4/configuring.html#syntax',
   },
   'unknown-directive': {
     severity: 'error',
     title: 'Directive not defined by any loaded module',
     apache: "httpd refuses to start: Invalid command '…', perhaps misspelled",
-    docs: `${CORE}`,
+    docs: 'https://httpd.apache.org/docs/2.4/mod/quickreference.html',
   },
   'directive-context': {
     severity: 'error',
