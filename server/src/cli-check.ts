@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkConfig } from './engine';
+import { applySuppressions } from './features/suppressions';
 import type { Finding, Severity } from './findings';
 import type { PathMapping } from './config/types';
 import { RULES } from './rules/rule-table';
@@ -15,6 +16,15 @@ import { findProjectFile, readProjectFile, type ProjectFile } from './project-fi
 import type { RuleLevels } from './features/diagnostics';
 import { buildReport, fileNamer, formatJson, formatText, reachesFailLevel } from './cli-output';
 import type { CliIo } from './cli-io';
+
+/** A file's text for suppression comments; undefined when it cannot be read. */
+function readFileOrNothing(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 export const CHECK_USAGE = `Usage: httpd-mtls check [options] FILE...
 
@@ -197,7 +207,8 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
 
-    const manifest = request.manifest ?? findProjectFile(entry, cwd);
+    // Like .editorconfig: the nearest project file in the config's folder or any parent.
+    const manifest = request.manifest ?? findProjectFile(entry, path.parse(entry).root);
     let project: ProjectFile | null = null;
     if (manifest !== null) {
       project = projects.get(manifest) ?? readProjectFile(manifest);
@@ -208,7 +219,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 
     try {
       const options = mergeLayers(project?.layer ?? {}, request.flags);
-      findings.push(...checkConfig(entry, options).findings);
+      findings.push(...applySuppressions(checkConfig(entry, options).findings, readFileOrNothing));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       io.stderr.write(`httpd-mtls check: checking ${file} failed: ${reason}\n`);
