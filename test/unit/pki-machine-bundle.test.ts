@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPkiStore } from '../../server/src/pki/store';
-import { analyzeMachineBundle, compareVersions } from '../../server/src/pki/machine-bundle';
+import { analyzeMachineBundle } from '../../server/src/pki/machine-bundle';
+import { compareVersions } from '../../server/src/versions';
 import type { MachineBundleAnalysis } from '../../server/src/pki/types';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pki');

@@ -18,6 +18,7 @@ import type {
   VirtualHostModel,
 } from './types';
 import { parseListeners, vhostPort } from './listeners';
+import { compareVersions } from '../versions';
 
 export interface ModelOptions {
   /** Target httpd version, e.g. `2.4.71`. */
@@ -173,15 +174,4 @@ export function proxyTls(
     checkPeerCN: flagOrUnset('sslproxycheckpeercn', parent?.checkPeerCN),
     checkPeerExpire: flagOrUnset('sslproxycheckpeerexpire', parent?.checkPeerExpire),
   };
-}
-
-/** Numeric compare of dotted versions: negative when a < b. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
 }

@@ -3,6 +3,7 @@
  * SSLProxyMachineCertificateFile (research section 4, measured on Apache 2.4.71 + OpenSSL
  * 3.0.22 and read in httpd 2.4.63-dev and OpenSSL 1.1.1 / 3.x sources).
  */
+import { compareVersions } from '../versions';
 import { keyMatchesCertificate } from './keys';
 import type {
   CertView,
@@ -162,14 +163,3 @@ function isRecognisedKey(block: PemBlock, openssl3: boolean): boolean {
   return openssl3 || OPENSSL_1_KEY_LABELS.has(block.label);
 }
 
-/** Numeric dotted-version comparison; missing parts count as 0 (`3.0` = `3.0.0`). */
-export function compareVersions(a: string, b: string): number {
-  const parts = (version: string) => version.split('.').map((part) => parseInt(part, 10) || 0);
-  const left = parts(a);
-  const right = parts(b);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}

@@ -2,7 +2,7 @@
  * Which backend identity check mod_ssl runs after the proxy handshake (apache-semantics.md §5),
  * and against which hostname.
  */
-import { compareVersions } from '../model/build';
+import { compareVersions } from '../versions';
 import type { ProxyTls, ProxyRoute, VirtualHostModel } from '../model/types';
 
 export type NameCheck = 'name' | 'legacy-cn' | 'none';

@@ -3,7 +3,7 @@
  * SSLProxyMachineCertificateChainFile, and from 2.4.59 every lone certificate of the machine
  * certificate file (AH10261), all of which mod_ssl adds to the store that verifies backends.
  */
-import { compareVersions } from '../model/build';
+import { compareVersions } from '../versions';
 import type { ProxyTls } from '../model/types';
 import { loadTrustStore, isSelfSigned, type TrustStore } from './trust-store';
 import type { RuleContext } from './types';
