@@ -15,6 +15,9 @@ import { mergeLayers, type OptionLayer } from './settings';
 import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
 import type { RuleLevels } from './features/diagnostics';
 import { buildReport, fileNamer, formatJson, formatText, reachesFailLevel } from './cli-output';
+import type { Report } from './cli-output';
+import { formatSarif } from './cli-sarif';
+import { repository, version } from '../../package.json';
 import type { CliIo } from './cli-io';
 
 /** A file's text for suppression comments; undefined when it cannot be read. */
@@ -31,7 +34,7 @@ export const CHECK_USAGE = `Usage: httpd-mtls check [options] FILE...
 Checks Apache httpd TLS / mTLS configs against the certificate files they name.
 
 Options:
-  --format text|json|sarif      output format (default text; sarif is not supported yet)
+  --format text|json|sarif      output format (default text; sarif: SARIF 2.1.0)
   --fail-on error|warning|information|never
                                 exit 1 when a finding is at or above this level (default error)
   --server-root DIR             ServerRoot when the config sets none
@@ -52,7 +55,7 @@ type FailOn = (typeof FAIL_LEVELS)[number];
 
 interface CheckRequest {
   files: string[];
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif';
   failOn: Severity | 'never';
   flags: OptionLayer;
   manifest: string | null;
@@ -85,8 +88,7 @@ function parseCheckArgs(argv: string[], cwd: string): CheckRequest | 'help' {
   if (values.help) return 'help';
 
   const format = values.format;
-  if (format === 'sarif') throw new UsageError('--format sarif is not supported yet');
-  if (format !== 'text' && format !== 'json') {
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   }
   const failOn = values['fail-on'];
@@ -175,6 +177,24 @@ function reportProjectProblems(project: ProjectFile, io: CliIo, cwd: string): bo
   return project.problems.length > 0;
 }
 
+function formatReport(report: Report, request: CheckRequest, cwd: string): string {
+  if (request.format === 'json') return formatJson(report);
+  if (request.format === 'text') return formatText(report, request.files.length);
+  return formatSarif(report, {
+    rules: RULES,
+    toolVersion: version,
+    informationUri: repository.url.replace(/^git\+/, '').replace(/\.git$/, ''),
+    cwd,
+    readLines: (file) => {
+      try {
+        return fs.readFileSync(file, 'utf8').split(/\r?\n/);
+      } catch {
+        return null;
+      }
+    },
+  });
+}
+
 export async function runCheck(argv: string[], io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   let request: CheckRequest | 'help';
@@ -228,8 +248,6 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
   }
 
   const report = buildReport(findings, RULES, levels, fileNamer(cwd, given));
-  io.stdout.write(
-    request.format === 'json' ? formatJson(report) : formatText(report, request.files.length),
-  );
+  io.stdout.write(formatReport(report, request, cwd));
   return reachesFailLevel(report, request.failOn) ? 1 : 0;
 }

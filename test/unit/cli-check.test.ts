@@ -42,7 +42,6 @@ test('--version, --help, and usage errors exit 2 with a message on stderr', () =
     ['check'],
     ['check', '--fail-on', 'loud', SEED],
     ['check', '--format', 'xml', SEED],
-    ['check', '--format', 'sarif', SEED],
     ['check', '--at', '2025-02-30', SEED],
     ['check', '--define', '1BAD', SEED],
     ['check', '--map', 'nomapping', SEED],
