@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from './cli-io';
+import { describeGeneration, GenerateForInputError, planForConfig } from './cli-generate-for';
 import {
   KEY_TYPES, caPathsIn, colonFingerprint, generateForTargets,
   generateIntermediateCa, generateRootCa, generateSeedPki, loadIssuingCa, planCaFiles,
@@ -17,6 +18,7 @@ import {
 import { RefusedWriteError, writePlannedFiles, type WrittenFile } from './write-files';
 
 export const GENERATE_USAGE = `Usage: httpd-mtls generate PROFILE [options]
+       httpd-mtls generate --for CONFIG [--manifest F] [--ca-out DIR] [--key-type TYPE]
 
 Profiles:
   seed          the tutorial's whole PKI: CA, Apache server cert+key, Apache proxy-client
@@ -29,6 +31,11 @@ Profiles:
                 one leaf signed by --ca: OUT/<profile>.crt + .key (proxy-client:
                 OUT/proxy-client.pem, certificate then traditional key; client: also .p12)
                   --name NAME (repeatable; DNS name or IP, the first is the CN)
+
+--for CONFIG    every certificate, key, CA and proxy-client file the config names and
+                that does not exist, at its (mapped) path: signed by the CA the vhost trusts
+                when that CA's key is in the workspace, else by a new CA written to --ca-out
+                (default <workspace>/httpd-mtls-ca; key in its ca-private folder)
 
 Options:
   --out DIR                 output folder (required); existing files are never overwritten
@@ -65,6 +72,9 @@ const OPTIONS = {
   'backend-host': { type: 'string' },
   'client-name': { type: 'string' },
   name: { type: 'string', multiple: true },
+  for: { type: 'string' },
+  manifest: { type: 'string' },
+  'ca-out': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -192,6 +202,29 @@ function describe(file: WrittenFile): string {
   return `  ${mode}  ${file.path}  (${file.description})${fingerprint}\n`;
 }
 
+async function runGenerateFor(values: ParsedValues, positionals: string[], io: CliIo,
+  cwd: string): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('--for takes no PROFILE');
+  const generation = await planForConfig({
+    config: values.for ?? '',
+    manifest: values.manifest ?? null,
+    keyType: keyTypeOf(values['key-type'] ?? ''),
+    days: wholeNumber('days', values.days ?? '', 1),
+    caDays: wholeNumber('ca-days', values['ca-days'] ?? '', 1),
+    caOut: values['ca-out'] ?? null,
+    cwd,
+  });
+  if (generation.files.length === 0) {
+    io.stdout.write(`httpd-mtls generate: nothing to generate\n${describeGeneration(generation)}`);
+    return 0;
+  }
+  const written = writePlannedFiles(generation.files);
+  io.stdout.write(`httpd-mtls generate: wrote ${written.length} files\n`);
+  io.stdout.write(describeGeneration(generation));
+  for (const file of written) io.stdout.write(describe(file));
+  return 0;
+}
+
 export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   try {
@@ -201,6 +234,7 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(GENERATE_USAGE);
       return 0;
     }
+    if (values.for !== undefined) return await runGenerateFor(values, positionals, io, cwd);
     if (positionals.length !== 1) throw new UsageError('name exactly one PROFILE');
 
     const written = writePlannedFiles(await planFiles(positionals[0]!, values, cwd));
@@ -209,6 +243,10 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof GenerateForInputError) {
+      io.stderr.write(`httpd-mtls generate: ${message}\n`);
+      return 2;
+    }
     if (error instanceof RefusedWriteError) {
       io.stderr.write(`httpd-mtls generate: ${message}\nnothing was written\n`);
       return 1;
