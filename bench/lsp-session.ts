@@ -1,0 +1,133 @@
+/**
+ * The warm re-check measurement: the built language server (`node dist/server.js --stdio`)
+ * driven over JSON-RPC as an editor would. The client declares watched-file support, so the
+ * server reacts to `workspace/didChangeWatchedFiles` with an immediate check (delay 0; the
+ * 300 ms typing debounce only applies to didChange of the checked buffer itself, and is not
+ * in these numbers). A check is finished when the publishDiagnostics for its last target
+ * arrives: the server publishes every target of one check synchronously, and the project
+ * file `.httpd-mtls.json` is always the last one (server/src/document-check.ts).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
+
+const uriOf = (file: string): string => pathToFileURL(file).href;
+/** LSP FileChangeType.Changed. */
+const CHANGED = 2;
+
+export interface LspSamples {
+  /** didOpen of the main config to its last publish (a full first check, caches cold). */
+  firstCheckMs: number;
+  /** Per run: didChangeWatchedFiles of one site file to the check's last publish. */
+  vhostChangeMs: number[];
+  /** Per run: didChangeWatchedFiles of the shared CA file to the check's last publish. */
+  caChangeMs: number[];
+  /** The server's VmHWM after all runs, in MiB. */
+  serverPeakRssMiB: number | null;
+}
+
+export interface LspBenchInput {
+  serverJs: string;
+  root: string;
+  config: string;
+  ca: string;
+  /** The site file to edit, and the two texts alternated on disk between runs. */
+  site: string;
+  siteTexts: [string, string];
+  runs: number;
+}
+
+function peakRssMiB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function measureLsp(input: LspBenchInput): Promise<LspSamples> {
+  const child = spawn(process.execPath, [input.serverJs, '--stdio'], { stdio: 'pipe' });
+  child.stderr.resume();
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const doneUri = uriOf(join(input.root, '.httpd-mtls.json'));
+  let waiting: (() => void) | null = null;
+  connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string }) => {
+    if (params.uri !== doneUri || waiting === null) return;
+    const resolve = waiting;
+    waiting = null;
+    resolve();
+  });
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+    params.items.map(() => ({})),
+  );
+  connection.listen();
+
+  const timed = async (act: () => Promise<void>): Promise<number> => {
+    const done = new Promise<void>((resolve) => (waiting = resolve));
+    const start = performance.now();
+    await act();
+    await done;
+    return performance.now() - start;
+  };
+  const changed = (file: string) => () =>
+    connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uriOf(file), type: CHANGED }],
+    });
+
+  try {
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(input.root),
+      workspaceFolders: [{ uri: uriOf(input.root), name: 'bench' }],
+      capabilities: {
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      },
+    });
+    await connection.sendNotification('initialized', {});
+
+    const text = readFileSync(input.config, 'utf8');
+    const firstCheckMs = await timed(() =>
+      connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: uriOf(input.config), languageId: 'apacheconf', version: 1, text },
+      }),
+    );
+
+    const caText = readFileSync(input.ca, 'utf8');
+    const vhostChangeMs: number[] = [];
+    const caChangeMs: number[] = [];
+    for (let run = 0; run < input.runs; run++) {
+      // The edit is made before the clock starts: it is the user's save, not our work.
+      writeFileSync(input.site, input.siteTexts[(run + 1) % 2]);
+      vhostChangeMs.push(await timed(changed(input.site)));
+      // Same certificate, different bytes (a trailing newline): the file is re-read and
+      // re-checked, the certificate itself comes from the content-hash cache.
+      writeFileSync(input.ca, run % 2 === 0 ? `${caText}\n` : caText);
+      caChangeMs.push(await timed(changed(input.ca)));
+    }
+    writeFileSync(input.site, input.siteTexts[0]);
+    writeFileSync(input.ca, caText);
+    const serverPeakRssMiB = peakRssMiB(child.pid);
+
+    const exited = once(child, 'exit');
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    await exited;
+    return { firstCheckMs, vhostChangeMs, caChangeMs, serverPeakRssMiB };
+  } finally {
+    connection.dispose();
+    if (child.exitCode === null) child.kill();
+  }
+}
