@@ -25,6 +25,8 @@ import { fileUri } from './features/diagnostics';
 import { DiagnosticStore } from './diagnostic-store';
 import { FallbackWatcher } from './fallback-watcher';
 import { createPkiStore } from './pki/store';
+import { generateFileActions } from './features/generate-code-action';
+import { runGenerateRequest } from './generate-request';
 
 const DEBOUNCE_MS = 300;
 /**
@@ -173,6 +175,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       executeCommandProvider: { commands: [...COMMANDS] },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
       workspace: { workspaceFolders: { supported: true } },
     },
     serverInfo: { name: 'httpd-mtls' },
@@ -204,7 +207,24 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   onFilesChanged(files, createdOrDeleted);
 });
 
-connection.onExecuteCommand(({ command }) => {
+connection.onCodeAction(({ textDocument, context }) =>
+  generateFileActions(textDocument.uri, context.diagnostics));
+
+async function generateCertificates(argument: unknown): Promise<unknown> {
+  const uri = typeof argument === 'string' ? argument
+    : String((argument as { uri?: unknown } | undefined)?.uri ?? '');
+  const answer = await runGenerateRequest({ argument, workspaceFolder: folderOf,
+    settings: await settingsFor(uri), buffers: openBuffers(), pki });
+  logger.info(`Generate certificates: ${answer.message}`);
+  // New files answer file-missing findings; re-check now rather than wait for file events.
+  if (answer.written.length > 0) onFilesChanged(answer.written.map((file) => file.path), true);
+  return answer;
+}
+
+connection.onExecuteCommand(({ command, arguments: args }) => {
+  if (command === 'httpdMtls.server.generateCertificates') {
+    return generateCertificates(args?.[0]);
+  }
   logger.info(`Command ${command}: not implemented yet`);
   return { implemented: false, message: `${command} is not implemented yet` };
 });
