@@ -239,6 +239,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 
     try {
       const options = mergeLayers(project?.layer ?? {}, request.flags);
+      options.discoverPeersIn = project ? path.dirname(project.file) : discoveryRoot(entry, cwd);
       findings.push(...applySuppressions(checkConfig(entry, options).findings, readFileOrNothing));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -250,4 +251,11 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
   const report = buildReport(findings, RULES, levels, fileNamer(cwd, given));
   io.stdout.write(formatReport(report, request, cwd));
   return reachesFailLevel(report, request.failOn) ? 1 : 0;
+}
+
+/** Where to look for peer certificates without a project file: cwd, if it holds the config. */
+function discoveryRoot(entry: string, cwd: string): string {
+  const relative = path.relative(cwd, entry);
+  const inside = !relative.startsWith('..') && !path.isAbsolute(relative);
+  return inside ? cwd : path.dirname(entry);
 }

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
-import { checkConfig } from './engine';
+import { checkConfig, type CheckResult } from './engine';
+import { applySuppressions } from './features/suppressions';
 import type { FileSource } from './config/types';
 import type { PkiStore } from './pki/types';
 import { RULES } from './rules/rule-table';
@@ -35,6 +36,8 @@ export interface DocumentCheckResult {
   diagnostics: Map<string, Diagnostic[]>;
   /** Local paths whose change should re-run this check (configs, certs, keys, project file). */
   dependencies: string[];
+  /** The engine's result (suppressed findings removed), for hover, links, lenses and fixes. */
+  engine: CheckResult;
 }
 
 function bufferFirstSource(buffers: ReadonlyMap<string, string>): FileSource {
@@ -72,15 +75,17 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const project = manifest === null ? null : readProjectFile(manifest, buffers.get(manifest));
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
   options.files = bufferFirstSource(buffers);
+  options.discoverPeersIn = project ? path.dirname(project.file) : base;
   if (input.pki !== undefined) options.pki = input.pki;
   const levels = { ...project?.rules, ...settings.rules };
 
   const result = checkConfig(entry, options);
+  result.findings = applySuppressions(result.findings, (file) => options.files?.readText(file));
   const files = [entry, ...result.config.files];
   const diagnostics = diagnosticsByUri(result.findings, files, RULES, levels);
   if (project !== null) diagnostics.set(fileUri(project.file), projectFileDiagnostics(project));
 
   const dependencies = [...new Set([...files, ...result.referencedFiles])];
   if (project !== null) dependencies.push(project.file);
-  return { diagnostics, dependencies };
+  return { diagnostics, dependencies, engine: result };
 }

@@ -1,0 +1,76 @@
+/**
+ * Edits on a config file's syntax tree for quick fixes: set a directive's value in the scope
+ * of a finding, or insert one there. The scope is the innermost <VirtualHost> around the
+ * finding (else the file's top level); inserts go before the scope child holding the finding,
+ * so a directive that <Location> does not allow never lands inside one.
+ */
+import type { TextEdit } from 'vscode-languageserver';
+import type { Range } from '../findings';
+import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
+import { rangeContains } from './node-at';
+
+function virtualHostAround(nodes: readonly ConfigNode[], range: Range): SectionNode | null {
+  let found: SectionNode | null = null;
+  let level = nodes;
+  for (;;) {
+    const hit = level.find(
+      (node): node is SectionNode => node.kind === 'section' && rangeContains(node.range, range.start),
+    );
+    if (hit === undefined) return found;
+    if (hit.name.toLowerCase() === 'virtualhost') found = hit;
+    level = hit.children;
+  }
+}
+
+/** Directives named `name` directly in the scope or in its conditional sections. */
+function directivesInScope(children: readonly ConfigNode[], name: string): DirectiveNode[] {
+  const lower = name.toLowerCase();
+  return children.flatMap((node): DirectiveNode[] => {
+    if (node.kind === 'directive') return node.name.toLowerCase() === lower ? [node] : [];
+    return node.name.toLowerCase().startsWith('if') ? directivesInScope(node.children, name) : [];
+  });
+}
+
+function indentOf(lines: readonly string[], line: number): string {
+  return /^[ \t]*/.exec(lines[line] ?? '')?.[0] ?? '';
+}
+
+/**
+ * Sets `name value` for the scope of `at`: rewrites the last such directive's arguments
+ * (the one Apache keeps), or inserts a new line before the scope child holding `at`.
+ */
+export function setDirectiveEdit(
+  nodes: readonly ConfigNode[],
+  text: string,
+  at: Range,
+  name: string,
+  value: string,
+): TextEdit {
+  const vhost = virtualHostAround(nodes, at);
+  const children = vhost?.children ?? nodes;
+  const existing = directivesInScope(children, name).at(-1);
+  if (existing !== undefined) {
+    const first = existing.args[0];
+    const last = existing.args.at(-1);
+    if (first !== undefined && last !== undefined) {
+      return { range: { start: first.range.start, end: last.range.end }, newText: value };
+    }
+    return { range: { start: existing.nameRange.end, end: existing.nameRange.end }, newText: ` ${value}` };
+  }
+  const holder = children.find((node) => rangeContains(node.range, at.start));
+  const line = holder?.range.start.line ?? at.start.line;
+  const lines = text.split('\n');
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    newText: `${indentOf(lines, line)}${name} ${value}\n`,
+  };
+}
+
+/** A comment line above `line`, indented like it. */
+export function commentAboveEdit(text: string, line: number, comment: string): TextEdit {
+  const indent = indentOf(text.split('\n'), line);
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    newText: `${indent}# ${comment}\n`,
+  };
+}
