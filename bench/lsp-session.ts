@@ -42,6 +42,8 @@ export interface LspBenchInput {
   site: string;
   siteTexts: [string, string];
   runs: number;
+  /** Extra node flags for the server process (e.g. `--cpu-prof` when profiling). */
+  nodeArgs?: string[];
 }
 
 function peakRssMiB(pid: number | undefined): number | null {
@@ -55,7 +57,8 @@ function peakRssMiB(pid: number | undefined): number | null {
 }
 
 export async function measureLsp(input: LspBenchInput): Promise<LspSamples> {
-  const child = spawn(process.execPath, [input.serverJs, '--stdio'], { stdio: 'pipe' });
+  const argv = [...(input.nodeArgs ?? []), input.serverJs, '--stdio'];
+  const child = spawn(process.execPath, argv, { stdio: 'pipe' });
   child.stderr.resume();
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout),

@@ -190,14 +190,29 @@ function toHex(bytes: Uint8Array): string {
 /**
  * True when `issuer`'s public key verifies `certificate`'s signature (OpenSSL via
  * node:crypto). False when either certificate cannot be loaded by OpenSSL.
+ * Memoized per pair of views: a view stands for fixed DER (views are cached by content hash),
+ * and every check re-asks the same pairs (trust stores are rebuilt per vhost and route).
  */
 export function isSignedBy(certificate: CertView, issuer: CertView): boolean {
-  try {
-    return nodeCertificate(certificate).verify(nodeCertificate(issuer).publicKey);
-  } catch {
-    return false;
+  let byIssuer = verifiedSignatures.get(certificate);
+  if (byIssuer === undefined) {
+    byIssuer = new WeakMap();
+    verifiedSignatures.set(certificate, byIssuer);
   }
+  let verified = byIssuer.get(issuer);
+  if (verified === undefined) {
+    try {
+      verified = nodeCertificate(certificate).verify(nodeCertificate(issuer).publicKey);
+    } catch {
+      verified = false;
+    }
+    byIssuer.set(issuer, verified);
+  }
+  return verified;
 }
+
+/** Certificate view -> issuer view -> whether the issuer's key verifies its signature. */
+const verifiedSignatures = new WeakMap<CertView, WeakMap<CertView, boolean>>();
 
 const nodeCertificates = new WeakMap<CertView, X509Certificate>();
 
