@@ -6,19 +6,13 @@
 import { version } from '../../package.json';
 import { runCheck } from './cli-check';
 import { runGenerate } from './cli-generate';
+import { runVerify } from './cli-verify';
 import type { CliIo, Subcommand } from './cli-io';
-
-const notImplemented =
-  (name: string): Subcommand =>
-  async (_argv, io) => {
-    io.stderr.write(`httpd-mtls ${name}: not implemented\n`);
-    return 2;
-  };
 
 /** Subcommand name -> handler and one-line summary for --help. */
 export const SUBCOMMANDS: Record<string, { run: Subcommand; summary: string }> = {
   check: { run: runCheck, summary: 'check configs against the certificate files they name' },
-  verify: { run: notImplemented('verify'), summary: 'the Verify mTLS chain report' },
+  verify: { run: runVerify, summary: 'the Verify mTLS chain report' },
   generate: { run: runGenerate, summary: 'generate mTLS certificates' },
 };
 
