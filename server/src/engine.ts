@@ -6,11 +6,11 @@ import type { Finding } from './findings';
 import { loadConfig } from './config/loader';
 import type { LoadOptions, LoadedConfig } from './config/types';
 import { buildTopology } from './model/build';
-import type { Topology } from './model/types';
+import { discoverPeers } from './model/peer-discovery';
+import type { KnownPeers, Topology } from './model/types';
 import { createPkiStore } from './pki/store';
 import type { PkiStore } from './pki/types';
 import { runRules } from './rules/index';
-import type { KnownPeers } from './rules/types';
 
 export const DEFAULT_APACHE_VERSION = '2.4.71';
 export const DEFAULT_OPENSSL_VERSION = '3.0';
@@ -25,7 +25,10 @@ export interface CheckOptions extends LoadOptions {
   opensslVersion?: string;
   /** `cert-expiring` threshold in days, default 30. */
   expiryWarningDays?: number;
+  /** Declared peers (project file); when absent, peers are discovered under `discoverPeersIn`. */
   peers?: KnownPeers;
+  /** Workspace folder to look for peer certificates in when no peers are declared. */
+  discoverPeersIn?: string;
   /** A store shared across checks (the language server keeps one); a fresh one otherwise. */
   pki?: PkiStore;
 }
@@ -52,7 +55,7 @@ export function checkConfig(entry: string, options: CheckOptions = {}): CheckRes
     apacheVersion,
     opensslVersion: options.opensslVersion ?? DEFAULT_OPENSSL_VERSION,
     expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
-    peers: options.peers ?? { clients: [], backends: [] },
+    peers: options.peers ?? discovered(options.discoverPeersIn, topology, pki.store),
   });
   return {
     config,
@@ -61,6 +64,10 @@ export function checkConfig(entry: string, options: CheckOptions = {}): CheckRes
     referencedFiles: [...pki.paths],
     internalErrors: run.failures,
   };
+}
+
+function discovered(root: string | undefined, topology: Topology, pki: PkiStore): KnownPeers {
+  return root === undefined ? { clients: [], backends: [] } : discoverPeers(root, topology, pki);
 }
 
 /** Wraps a store to record which files a check read. */

@@ -92,3 +92,27 @@ export interface Topology {
   main: VirtualHostModel;
   vhosts: VirtualHostModel[];
 }
+
+/** A client certificate expected to reach Apache: from `.httpd-mtls.json`, or discovered. */
+export interface KnownClient {
+  /** Local path of the certificate file (the chain may follow the leaf). */
+  certificate: string;
+  key?: string;
+  /** Found in the workspace rather than declared: only used where its chain verifies. */
+  discovered?: boolean;
+}
+
+/** A backend Apache proxies to: from `.httpd-mtls.json`, or discovered by SAN. */
+export interface KnownBackend {
+  url: string;
+  certificate?: string;
+  caCertificates?: string;
+  requireClientCertificate?: boolean;
+  /** Found in the workspace rather than declared: only used where its chain verifies. */
+  discovered?: boolean;
+}
+
+export interface KnownPeers {
+  clients: KnownClient[];
+  backends: KnownBackend[];
+}

@@ -101,6 +101,8 @@ function knownClientFindings(ctx: RuleContext, vhost: VirtualHostModel, store: T
       purpose: 'sslclient',
     });
     const related = [blockLocation(leaf.file, leaf.block, `known client: ${leaf.value.subject}`)];
+    // A certificate merely found in the workspace may be meant for another vhost.
+    if (client.discovered && !chain.trusted) continue;
     if (!ekuAllows(leaf.value, EKU_CLIENT_AUTH) || !chain.trusted) {
       const why = !ekuAllows(leaf.value, EKU_CLIENT_AUTH)
         ? 'its extendedKeyUsage lacks clientAuth'

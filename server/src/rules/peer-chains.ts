@@ -10,6 +10,8 @@ export interface PeerChain {
   leaf: Located<CertView>;
   /** The certificates after the leaf in the peer's file (what it sends as its chain). */
   rest: CertView[];
+  /** Found in the workspace, not declared: judged only when its chain verifies. */
+  discovered: boolean;
 }
 
 /** The deepest chain a CA in the store implies for leaves it issues: depth = certificates - 1. */
@@ -31,24 +33,24 @@ export function depthNeededByStore(
   return best;
 }
 
-export function loadPeerChain(ctx: RuleContext, path: string): PeerChain | null {
+export function loadPeerChain(ctx: RuleContext, path: string, discovered = false): PeerChain | null {
   const file = ctx.pki.load(path);
   const [leaf, ...rest] = file.certificates;
   if (!leaf) return null;
-  return { leaf, rest: rest.map((c) => c.value) };
+  return { leaf, rest: rest.map((c) => c.value), discovered };
 }
 
 export function knownClientChains(ctx: RuleContext): PeerChain[] {
   return ctx.peers.clients
-    .map((client) => loadPeerChain(ctx, client.certificate))
+    .map((client) => loadPeerChain(ctx, client.certificate, client.discovered ?? false))
     .filter((c): c is PeerChain => c !== null);
 }
 
-/** The manifest's backend for a route: same scheme family, host and port. */
+/** The known backend for a route (same host and port); a declared one wins over a discovered one. */
 export function knownBackendFor(ctx: RuleContext, route: ProxyRoute): KnownBackend | null {
-  for (const backend of ctx.peers.backends) {
+  const matching = ctx.peers.backends.filter((backend) => {
     const url = parseBackendUrl(backend.url);
-    if (url && url.host === route.host && url.port === route.port) return backend;
-  }
-  return null;
+    return url !== null && url.host === route.host && url.port === route.port;
+  });
+  return matching.find((b) => !b.discovered) ?? matching[0] ?? null;
 }

@@ -6,7 +6,8 @@
 import type { Finding } from '../findings';
 import type { ProxyRoute, VirtualHostModel } from '../model/types';
 import { apacheDepthAccepts, buildChain } from '../pki/chain';
-import { apacheNameMatches, validityFindings } from './cert-checks';
+import { apacheNameMatches } from '../pki/host-match';
+import { validityFindings } from './cert-checks';
 import { atArgument, atDirective, blockLocation } from './finding-helpers';
 import { checkedName, isIpLiteral, nameCheckMode } from './peer-name';
 import { depthNeededByStore, knownBackendFor, loadPeerChain, type PeerChain } from './peer-chains';
@@ -58,7 +59,11 @@ function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute
 
   const store = proxyTrustStore(ctx, tls);
   const backend = knownBackendFor(ctx, route);
-  const chain = backend?.certificate ? loadPeerChain(ctx, backend.certificate) : null;
+  const candidate = backend?.certificate
+    ? loadPeerChain(ctx, backend.certificate, backend.discovered ?? false)
+    : null;
+  // A certificate merely found in the workspace counts only if Apache would trust it.
+  const chain = candidate?.discovered && !chainVerifies(ctx, store, candidate) ? null : candidate;
   if (verifying && !store.incomplete && store.certificates.length > 0) {
     findings.push(...chainFindings(ctx, route, store, chain));
   }
@@ -138,6 +143,12 @@ function chainFindings(
       { related, data: depthFix(needed) },
     ),
   ];
+}
+
+function chainVerifies(ctx: RuleContext, store: TrustStore, chain: PeerChain): boolean {
+  const pool = [...chain.rest, ...store.certificates.map((c) => c.value)];
+  const anchors = store.roots.map((r) => r.value);
+  return buildChain(chain.leaf.value, pool, anchors, { at: ctx.at, purpose: 'sslserver' }).trusted;
 }
 
 function identityFindings(

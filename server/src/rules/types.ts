@@ -1,5 +1,5 @@
 import type { Finding, RuleId, Severity } from '../findings';
-import type { Topology } from '../model/types';
+import type { KnownPeers, Topology } from '../model/types';
 import type { PkiStore } from '../pki/types';
 
 export interface RuleInfo {
@@ -14,24 +14,7 @@ export interface RuleInfo {
   docs: string;
 }
 
-/** A known client certificate (from `.httpd-mtls.json` or discovered in the workspace). */
-export interface KnownClient {
-  certificate: string;
-  key?: string;
-}
-
-/** A known backend (from `.httpd-mtls.json` or discovered in the workspace). */
-export interface KnownBackend {
-  url: string;
-  certificate?: string;
-  caCertificates?: string;
-  requireClientCertificate?: boolean;
-}
-
-export interface KnownPeers {
-  clients: KnownClient[];
-  backends: KnownBackend[];
-}
+export type { KnownBackend, KnownClient, KnownPeers } from '../model/types';
 
 export interface RuleContext {
   topology: Topology;
