@@ -12,6 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { generateCertificates } from './generate-certificates';
 
 const CLIENT_ID = 'httpdMtls';
 /** Palette command -> its title and the server command it forwards to. */
@@ -73,7 +74,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
 
   client = new LanguageClient(CLIENT_ID, 'httpd-mtls', serverOptions, clientOptions);
   for (const [command, { title, serverCommand }] of Object.entries(COMMANDS)) {
-    const run = (): Promise<void> => forward(serverCommand, title);
+    const run = command === 'httpdMtls.generateCertificates'
+      ? (): Promise<void> => (client === undefined ? Promise.resolve()
+        : generateCertificates(client).catch((error: unknown) => {
+          void window.showErrorMessage(`${title} failed: ${String(error)}`);
+        }))
+      : (): Promise<void> => forward(serverCommand, title);
     context.subscriptions.push(commands.registerCommand(command, run));
   }
   await client.start();
