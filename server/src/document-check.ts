@@ -76,7 +76,6 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
   options.files = bufferFirstSource(buffers);
   options.discoverPeersIn = project ? path.dirname(project.file) : base;
-  options.discoverPeersIn = project ? path.dirname(project.file) : base;
   if (input.pki !== undefined) options.pki = input.pki;
   const levels = { ...project?.rules, ...settings.rules };
 
