@@ -64,6 +64,7 @@ class Loader {
   private readonly env: Record<string, string>;
   private serverRootInForce: string;
   lastServerRoot: string | null = null;
+  private sawLoadModule = false;
   private readonly stack: Frame[] = [];
 
   constructor(
@@ -140,6 +141,12 @@ class Loader {
         this.lastServerRoot = this.serverRootInForce;
         break;
       case 'loadmodule':
+        // A config that loads modules names them all: the assumed Debian set was a guess.
+        if (this.options.modules === undefined && !this.sawLoadModule) {
+          this.modules.clear();
+          for (const name of initialModules([])) this.modules.add(name);
+        }
+        this.sawLoadModule = true;
         addModule(this.modules, first.value);
         break;
       case 'include':

@@ -2,6 +2,7 @@
 import type { Finding } from '../findings';
 import { clientAuthRules } from './client-auth-rules';
 import { dedupe } from './finding-helpers';
+import { directiveRules } from './directive-rules';
 import { fileRules } from './file-rules';
 import { proxyBundleRules } from './proxy-bundle-rules';
 import { proxyRules } from './proxy-rules';
@@ -9,6 +10,7 @@ import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
 
 export const RULE_FAMILIES: Record<string, RuleFamily> = {
+  directives: directiveRules,
   files: fileRules,
   'server-certificate': serverCertRules,
   'client-auth': clientAuthRules,

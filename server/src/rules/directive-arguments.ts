@@ -1,0 +1,95 @@
+/**
+ * `argument` checks, as httpd 2.4's `invoke_cmd` (word counts by `cmd_how`, FLAG On/Off) and
+ * mod_ssl's value parsers do them at config read time (apache-semantics.md §0.6-0.7, §2).
+ * Severity error: httpd refuses to start. Severity warning: httpd accepts the value but
+ * reads it differently from what it says (SSLVerifyDepth `abc` is atoi 0).
+ */
+import type { DirectiveInfo } from '../config/directives';
+import type { DirectiveNode } from '../config/types';
+import type { Finding } from '../findings';
+import { atArgument, atDirective } from './finding-helpers';
+
+/** [min, max] word counts per shape; max null = unbounded. `raw` takes the rest of the line. */
+const WORD_COUNTS: Record<DirectiveInfo['args'], readonly [number, number | null, string]> = {
+  none: [0, 0, 'takes no arguments'],
+  flag: [1, 1, 'must be On or Off'],
+  take1: [1, 1, 'takes one argument'],
+  take2: [2, 2, 'takes two arguments'],
+  take3: [3, 3, 'takes three arguments'],
+  take12: [1, 2, 'takes 1-2 arguments'],
+  take13: [1, 3, 'takes one or three arguments'],
+  take23: [2, 3, 'takes two or three arguments'],
+  take123: [1, 3, 'takes one, two or three arguments'],
+  iterate: [1, null, 'requires at least one argument'],
+  iterate2: [2, null, 'requires at least two arguments'],
+  raw: [0, null, ''],
+};
+
+const VERIFY_MODES = new Set(['none', 'optional', 'require', 'optional_no_ca']);
+const PROTOCOLS = new Set(['all', 'sslv3', 'tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3']);
+
+export function argumentFindings(node: DirectiveNode, info: DirectiveInfo): Finding[] {
+  const count = countFinding(node, info);
+  if (count !== null) return [count];
+  const lower = info.name.toLowerCase();
+  if (info.args === 'flag') return flagFindings(node);
+  if (lower === 'sslverifyclient' || lower === 'sslproxyverify') return verifyFindings(node);
+  if (lower === 'sslverifydepth' || lower === 'sslproxyverifydepth') return depthFindings(node);
+  if (lower === 'sslprotocol' || lower === 'sslproxyprotocol') return protocolFindings(node);
+  return [];
+}
+
+function countFinding(node: DirectiveNode, info: DirectiveInfo): Finding | null {
+  const [min, max, text] = WORD_COUNTS[info.args];
+  const n = node.args.length;
+  // take13 accepts 1 or 3 words, never 2.
+  const bad = n < min || (max !== null && n > max) || (info.args === 'take13' && n === 2);
+  if (!bad) return null;
+  return atDirective('argument', node, `${node.name} ${text}, ${info.description}`);
+}
+
+function flagFindings(node: DirectiveNode): Finding[] {
+  const value = node.args[0].value.toLowerCase();
+  if (value === 'on' || value === 'off') return [];
+  return [atArgument('argument', node, 0, `${node.name} must be On or Off`)];
+}
+
+function verifyFindings(node: DirectiveNode): Finding[] {
+  const word = node.args[0].value;
+  if (VERIFY_MODES.has(word.toLowerCase())) return [];
+  return [atArgument('argument', node, 0,
+    `${node.name}: Invalid argument '${word}' (none, optional, require or optional_no_ca)`)];
+}
+
+/** C atoi: optional blanks and sign, then leading digits; anything else stops it. */
+function atoi(text: string): number {
+  const match = /^[\s]*([+-]?\d+)/.exec(text);
+  return match === null ? 0 : Number.parseInt(match[1], 10);
+}
+
+function depthFindings(node: DirectiveNode): Finding[] {
+  const word = node.args[0].value;
+  const depth = atoi(word);
+  if (depth < 0) {
+    return [atArgument('argument', node, 0, `${node.name}: Invalid argument '${word}'`)];
+  }
+  if (/^\s*\+?\d+$/.test(word)) return [];
+  return [atArgument('argument', node, 0,
+    `${node.name} '${word}' is not a number; httpd silently reads it as ${depth}`,
+    { severity: 'warning' })];
+}
+
+function protocolFindings(node: DirectiveNode): Finding[] {
+  const findings: Finding[] = [];
+  node.args.forEach((arg, index) => {
+    const sign = arg.value.startsWith('+') || arg.value.startsWith('-') ? arg.value[0] : '';
+    const word = arg.value.slice(sign.length).toLowerCase();
+    if (PROTOCOLS.has(word)) return;
+    if (word === 'sslv2' && sign === '-') return;
+    const message = word === 'sslv2'
+      ? `${node.name}: SSLv2 is no longer supported`
+      : `${node.name}: Illegal protocol '${arg.value}'`;
+    findings.push(atArgument('argument', node, index, message));
+  });
+  return findings;
+}
