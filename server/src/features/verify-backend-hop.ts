@@ -50,7 +50,21 @@ export function backendHop(
   const backend = knownBackendFor(ctx, route);
   const backendChain = backend?.certificate ? loadPeerChain(ctx, backend.certificate) : null;
   if (backendChain) {
+    const leaf = backendChain.leaf.value;
     certificates.push(summarize('backend certificate', backendChain.leaf));
+    checks.push({
+      name: 'known backend certificate',
+      status: 'pass',
+      detail:
+        `${leaf.subject}; SAN ${leaf.dnsNames.join(', ') || 'none'}; ` +
+        `valid until ${isoDay(leaf.notAfter)}`,
+    });
+  } else {
+    checks.push({
+      name: 'known backend certificate',
+      status: 'unknown',
+      detail: 'backend certificate unknown (add it to .httpd-mtls.json)',
+    });
   }
   const caStore = loadTrustStore(ctx.pki, [tls.caCertificateFile, tls.caCertificatePath]);
   certificates.push(...caStore.certificates.map((c) => summarize('backend CA', c)));
