@@ -4,6 +4,7 @@
  * re-checked when a config, certificate, key or project file they depend on changes.
  * Transport from argv (`--stdio`, `--node-ipc`). Logs go to window/logMessage, never stdout.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,6 +15,8 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeAction,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -27,6 +30,10 @@ import { FallbackWatcher } from './fallback-watcher';
 import { createPkiStore } from './pki/store';
 import { generateFileActions } from './features/generate-code-action';
 import { runGenerateRequest } from './generate-request';
+import { bufferOrDisk, EditorRequests, type EditorDocument } from './features/editor-requests';
+import { findProjectFile } from './project-file';
+import { PROJECT_FILE_NAME } from './features/code-actions';
+import type { CheckResult } from './engine';
 
 const DEBOUNCE_MS = 300;
 /**
@@ -60,6 +67,9 @@ let globalSettings: Settings = DEFAULT_SETTINGS;
 const settingsCache = new Map<string, Promise<Settings>>();
 const store = new DiagnosticStore();
 const pki = createPkiStore();
+const editor = new EditorRequests(pki);
+/** Entry URI -> its last engine result, for hover, links, lenses and fixes. */
+const lastChecks = new Map<string, CheckResult>();
 /** Entry URI -> local paths its last check depended on. */
 const dependencies = new Map<string, string[]>();
 const timers = new Map<string, NodeJS.Timeout>();
@@ -130,6 +140,7 @@ async function check(uri: string): Promise<void> {
     byUri.set(uri, entryDiagnostics);
   }
   dependencies.set(uri, result.dependencies);
+  lastChecks.set(uri, result.engine);
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
   publish(store.update(uri, byUri));
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
@@ -175,7 +186,13 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       executeCommandProvider: { commands: [...COMMANDS] },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.httpd-mtls'] },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['<', '/', ' '] },
+      documentLinkProvider: {},
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      codeLensProvider: {},
       workspace: { workspaceFolders: { supported: true } },
     },
     serverInfo: { name: 'httpd-mtls' },
@@ -207,8 +224,51 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   onFilesChanged(files, createdOrDeleted);
 });
 
-connection.onCodeAction(({ textDocument, context }) =>
-  generateFileActions(textDocument.uri, context.diagnostics));
+function editorDocument(uri: string): EditorDocument | null {
+  const document = documents.get(uri);
+  if (document === undefined) return null;
+  return { uri, entry: entryPath(document), text: document.getText(), engine: lastChecks.get(uri) };
+}
+
+function editorActions(doc: EditorDocument, diagnostics: Diagnostic[]): CodeAction[] {
+  const buffers = openBuffers();
+  const folder = folderOf(doc.entry) ?? path.dirname(doc.entry);
+  const exists = (file: string): boolean => buffers.has(file) || fs.existsSync(file);
+  const found = findProjectFile(doc.entry, folder, exists);
+  const projectFile = { path: found ?? path.join(folder, PROJECT_FILE_NAME), exists: found !== null };
+  const all = store.diagnosticsFor(doc.uri);
+  return editor.actions(doc, diagnostics, all, (file) => bufferOrDisk(buffers, file), projectFile);
+}
+
+connection.onCodeAction(({ textDocument, context }) => {
+  const doc = editorDocument(textDocument.uri);
+  const own = doc === null ? [] : editorActions(doc, context.diagnostics);
+  return [...generateFileActions(textDocument.uri, context.diagnostics), ...own];
+});
+connection.onHover(({ textDocument, position }) => {
+  const doc = editorDocument(textDocument.uri);
+  return doc === null ? null : editor.hover(doc, position);
+});
+connection.onCompletion(({ textDocument, position }) => {
+  const doc = editorDocument(textDocument.uri);
+  return doc === null ? [] : editor.completion(doc, position);
+});
+connection.onDocumentLinks(({ textDocument }) => {
+  const doc = editorDocument(textDocument.uri);
+  return doc === null ? [] : editor.links(doc);
+});
+connection.onDocumentSymbol(({ textDocument }) => {
+  const doc = editorDocument(textDocument.uri);
+  return doc === null ? [] : editor.symbols(doc);
+});
+connection.onFoldingRanges(({ textDocument }) => {
+  const doc = editorDocument(textDocument.uri);
+  return doc === null ? [] : editor.folding(doc);
+});
+connection.onCodeLens(({ textDocument }) => {
+  const doc = editorDocument(textDocument.uri);
+  return doc === null ? [] : editor.lenses(doc);
+});
 
 async function generateCertificates(argument: unknown): Promise<unknown> {
   const uri = typeof argument === 'string' ? argument
@@ -238,6 +298,8 @@ documents.onDidClose(({ document }) => {
   timers.delete(document.uri);
   settingsCache.delete(document.uri);
   dependencies.delete(document.uri);
+  lastChecks.delete(document.uri);
+  editor.forget(document.uri);
   publish(store.remove(document.uri));
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
 });
