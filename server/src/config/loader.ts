@@ -42,6 +42,10 @@ function readText(file: string, options: LoadOptions): string | Error {
   const buffered = options.files?.readText(file);
   if (buffered !== undefined) return buffered;
   try {
+    // httpd opens only regular files (and /dev/null); reading a FIFO here would block forever.
+    if (file !== '/dev/null' && !fs.statSync(file).isFile()) {
+      return new Error('not a regular file');
+    }
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
