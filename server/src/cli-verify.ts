@@ -3,11 +3,13 @@
  * report. Exit 0 when every hop passes (or is unknown), 1 when a hop fails or a live handshake
  * disagrees with the prediction, 2 for usage and I/O errors. Live probes only with --live.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkConfig } from './engine';
 import { verifyReport } from './features/verify-report';
+import { renderVerifyHtml } from './features/verify-html';
 import { formatVerifyText } from './features/verify-text';
 import { addLiveResults, parseConnectOverride } from './features/verify-live';
 import { findProjectFile, readProjectFile } from './project-file';
@@ -19,7 +21,7 @@ export const VERIFY_USAGE = `Usage: httpd-mtls verify [options] FILE
 The Verify mTLS chain report: client -> Apache -> backend, a verdict per hop.
 
 Options:
-  --format text|json      output format (default text; json shape: docs/verify.md)
+  --format text|json|html output format (default text; json shape: docs/verify.md)
   --vhost NAME            only this vhost (ServerName, ServerAlias or NAME:PORT)
   --live                  confirm with real TLS handshakes (client -> vhost, Apache -> backend)
   --connect HOST:PORT     with --live: reach the vhost here instead (loopback only)
@@ -55,8 +57,8 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(VERIFY_USAGE);
       return 0;
     }
-    if (values.format !== 'text' && values.format !== 'json') {
-      throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    if (!['text', 'json', 'html'].includes(values.format)) {
+      throw new UsageError(`--format must be text, json or html, not "${values.format}"`);
     }
     if (positionals.length !== 1) throw new UsageError('give exactly one config FILE');
     if (!values.live && (values.connect !== undefined || values.backend.length > 0)) {
@@ -93,13 +95,16 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const manifest =
-    values.manifest === undefined ? findProjectFile(entry, cwd) : path.resolve(cwd, values.manifest);
+    values.manifest === undefined
+      ? findProjectFile(entry, cwd)
+      : path.resolve(cwd, values.manifest);
   const project = manifest === null ? null : readProjectFile(manifest);
   if (project && project.problems.length > 0) {
     io.stderr.write(`httpd-mtls verify: ${manifest} has problems; run httpd-mtls check\n`);
     return 2;
   }
-  const flags = values['server-root'] ? { serverRoot: path.resolve(cwd, values['server-root']) } : {};
+  const serverRoot = values['server-root'];
+  const flags = serverRoot === undefined ? {} : { serverRoot: path.resolve(cwd, serverRoot) };
   const options = mergeLayers(project?.layer ?? {}, flags);
   const checked = checkConfig(entry, options);
   const reports = verifyReport(checked, {
@@ -109,11 +114,13 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
   if (values.live) await addLiveResults(reports, checked, options, overrides);
 
   const nameFile = (f: string) => path.relative(cwd, f) || f;
-  io.stdout.write(
-    values.format === 'json'
-      ? `${JSON.stringify({ version: 1, reports }, null, 2)}\n`
-      : formatVerifyText(reports, nameFile),
-  );
+  if (values.format === 'json') {
+    io.stdout.write(`${JSON.stringify({ version: 1, reports }, null, 2)}\n`);
+  } else if (values.format === 'html') {
+    io.stdout.write(renderVerifyHtml(reports, { nonce: randomBytes(16).toString('base64') }));
+  } else {
+    io.stdout.write(formatVerifyText(reports, nameFile));
+  }
   const failed = reports.some((r) =>
     r.hops.some((h) => h.status === 'fail' || h.live?.disagrees === true),
   );
