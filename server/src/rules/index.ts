@@ -6,8 +6,10 @@ import { directiveRules } from './directive-rules';
 import { fileRules } from './file-rules';
 import { proxyBundleRules } from './proxy-bundle-rules';
 import { proxyRules } from './proxy-rules';
+import { revocationRules } from './revocation-rules';
 import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
+import { weakCryptoRules } from './weak-crypto-rules';
 
 export const RULE_FAMILIES: Record<string, RuleFamily> = {
   directives: directiveRules,
@@ -16,6 +18,8 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   'client-auth': clientAuthRules,
   proxy: proxyRules,
   'proxy-bundle': proxyBundleRules,
+  revocation: revocationRules,
+  'weak-crypto': weakCryptoRules,
 };
 
 export interface RuleRun {
