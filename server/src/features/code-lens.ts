@@ -7,6 +7,8 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Finding, RuleId } from '../findings';
 import type { Topology, VirtualHostModel } from '../model/types';
+import { RULES } from '../rules/rule-table';
+import { reportedSeverity } from './diagnostics';
 import { rangeContains } from './node-at';
 
 export const VERIFY_CHAIN_COMMAND = 'httpdMtls.verifyChain';
@@ -44,6 +46,12 @@ function findingsIn(vhost: VirtualHostModel, findings: readonly Finding[]): Find
   );
 }
 
+/** Errors and warnings fail a hop; information and hints are notes. */
+function fails(finding: Finding): boolean {
+  const severity = reportedSeverity(finding, RULES, {});
+  return severity === 'error' || severity === 'warning';
+}
+
 function hopSummary(hop: Hop, failing: number, applies: boolean): string {
   if (!applies) return `${hop}: -`;
   return failing === 0 ? `${hop}: pass` : `${hop}: ${failing} failing`;
@@ -60,7 +68,9 @@ export function codeLenses(
     .filter((vhost) => vhost.section?.file === file && vhost.tls.enabled.value)
     .map((vhost): CodeLens => {
       const counts: Record<Hop, number> = { client: 0, server: 0, backend: 0 };
-      for (const finding of findingsIn(vhost, findings)) counts[hopOf(finding.rule)]++;
+      for (const finding of findingsIn(vhost, findings)) {
+        if (fails(finding)) counts[hopOf(finding.rule)]++;
+      }
       const clientAuth = vhost.tls.verifyClient.value !== 'none';
       const proxied = vhost.routes.some((route) => route.tls);
       const title = [

@@ -9,15 +9,16 @@ import type { Range } from '../findings';
 import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
 import { rangeContains } from './node-at';
 
-function virtualHostAround(nodes: readonly ConfigNode[], range: Range): SectionNode | null {
-  let found: SectionNode | null = null;
+/** Sections around `range`, outermost first. */
+function sectionsAt(nodes: readonly ConfigNode[], range: Range): SectionNode[] {
+  const around: SectionNode[] = [];
   let level = nodes;
   for (;;) {
     const hit = level.find(
       (node): node is SectionNode => node.kind === 'section' && rangeContains(node.range, range.start),
     );
-    if (hit === undefined) return found;
-    if (hit.name.toLowerCase() === 'virtualhost') found = hit;
+    if (hit === undefined) return around;
+    around.push(hit);
     level = hit.children;
   }
 }
@@ -36,8 +37,9 @@ function indentOf(lines: readonly string[], line: number): string {
 }
 
 /**
- * Sets `name value` for the scope of `at`: rewrites the last such directive's arguments
- * (the one Apache keeps), or inserts a new line before the scope child holding `at`.
+ * Sets `name value` for the scope of `at`: rewrites the last such directive's arguments in
+ * the innermost section around `at` that has one, up to the vhost (Apache keeps the last,
+ * and inner sections override outer ones), or inserts a new line before the scope child holding `at`.
  */
 export function setDirectiveEdit(
   nodes: readonly ConfigNode[],
@@ -46,9 +48,18 @@ export function setDirectiveEdit(
   name: string,
   value: string,
 ): TextEdit {
-  const vhost = virtualHostAround(nodes, at);
-  const children = vhost?.children ?? nodes;
-  const existing = directivesInScope(children, name).at(-1);
+  const around = sectionsAt(nodes, at);
+  let vhostIndex = -1;
+  around.forEach((section, index) => {
+    if (section.name.toLowerCase() === 'virtualhost') vhostIndex = index;
+  });
+  const children = around[vhostIndex]?.children ?? nodes;
+  // The innermost setting wins in Apache's merge, so that is the one to change.
+  const inner = around.slice(vhostIndex + 1).reverse();
+  const scopes = [...inner.map((section) => section.children), children];
+  const existing = scopes
+    .map((scope) => directivesInScope(scope, name).at(-1))
+    .find((directive) => directive !== undefined);
   if (existing !== undefined) {
     const first = existing.args[0];
     const last = existing.args.at(-1);
