@@ -41,7 +41,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-test('usage errors exit 2: no file, bad format, live-only flags, non-loopback targets', async () => {
+test('usage errors exit 2: no file, bad format, live-only flags, non-loopback', async () => {
   for (const args of [
     ['verify'],
     ['verify', '--format', 'sarif', SEED],
@@ -89,7 +89,7 @@ test('--vhost with no match prints a sentence and exits 0; --format html is a pa
   assert.match(html.out, /Content-Security-Policy/);
 });
 
-test('--live against closed loopback ports: live fails, disagrees with the prediction', async () => {
+test('--live to closed loopback ports: live fails and disagrees with the prediction', async () => {
   const apachePort = await closedPort();
   const backendPort = await closedPort();
   const run = await cli([

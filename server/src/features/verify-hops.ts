@@ -95,13 +95,14 @@ export function clientHop(ctx: RuleContext, vhost: VirtualHostModel, all: Findin
       );
       const depth = built.certificates.length - 1;
       const facts = [
-        `${built.certificates.length} certificates to ${built.trusted ? 'a trusted root' : 'no root'}`,
+        `${built.certificates.length} certificates to ` +
+          `${built.trusted ? 'a trusted root' : 'no root'}`,
         `depth needed ${depth} (SSLVerifyDepth ${tls.verifyDepth.value})`,
         ekuText(client.leaf.value),
         `valid until ${isoDay(client.leaf.value.notAfter)}`,
       ];
-      const accepted =
-        built.trusted && built.error === null && apacheDepthAccepts(depth + 1, tls.verifyDepth.value);
+      const depthOk = apacheDepthAccepts(depth + 1, tls.verifyDepth.value);
+      const accepted = built.trusted && built.error === null && depthOk;
       const flagged = statusUnlessFlagged(findings, client.leaf.file);
       checks.push({
         name: `client ${client.leaf.value.commonNames[0] ?? client.leaf.value.subject} accepted`,
@@ -146,7 +147,8 @@ export function identityHop(ctx: RuleContext, vhost: VirtualHostModel, all: Find
     });
   }
   if (checks.length === 0) {
-    checks.push({ name: 'server certificate', status: 'unknown', detail: 'no readable certificate' });
+    const detail = 'no readable certificate';
+    checks.push({ name: 'server certificate', status: 'unknown', detail });
   }
   return finish(
     { kind: 'apache-identity', from: label, to: 'client', checks, certificates },

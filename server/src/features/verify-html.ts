@@ -84,18 +84,24 @@ function renderDiagram(report: VerifyReport): string {
     `<div class="node ${status ?? ''}"><div class="name">${escapeHtml(name)}</div>` +
     `<div class="sub">${escapeHtml(sub)}${status ? ` ${MARK[status]}` : ''}</div></div>`;
   const backendColumn = backends
-    .map((hop) => `<div class="row">${arrow(hop, 'Apache to backend')}${node(hop.to, 'backend')}</div>`)
+    .map((hop) => `<div class="row">${arrow(hop, 'to backend')}${node(hop.to, 'backend')}</div>`)
     .join('');
   return `<div class="diagram" role="img" aria-label="client to Apache to backend">
 ${node('client', 'presents a client certificate')}
 ${arrow(client, 'client to Apache')}
 ${node(report.vhost, 'Apache (server identity)', identity?.status)}
-<div class="backends">${backendColumn || '<div class="row"><div class="sub">no https backend</div></div>'}</div>
+<div class="backends">${backendColumn || NO_BACKEND}</div>
 </div>`;
 }
 
+const NO_BACKEND = '<div class="row"><div class="sub">no https backend</div></div>';
+
 function renderHop(hop: VerifyHop): string {
-  const heading = `${MARK[hop.status]} ${hop.from} \u2192 ${hop.to}${hop.url ? ` (${hop.url})` : ''}`;
+  const url = hop.url ? ` (${hop.url})` : '';
+  const heading = `${MARK[hop.status]} ${hop.from} \u2192 ${hop.to}${url}`;
+  const certs = hop.certificates.length
+    ? `<div class="certs">${hop.certificates.map(renderCert).join('')}</div>`
+    : '';
   const live = hop.live
     ? `<p class="live ${hop.live.status}${hop.live.disagrees ? ' disagrees' : ''}">` +
       `Live via ${escapeHtml(hop.live.endpoint)}: ${MARK[hop.live.status]} ` +
@@ -106,7 +112,7 @@ function renderHop(hop: VerifyHop): string {
 <h3>${escapeHtml(heading)}</h3>
 <ul class="checks">${hop.checks.map(renderCheck).join('')}</ul>
 ${live}
-${hop.certificates.length ? `<div class="certs">${hop.certificates.map(renderCert).join('')}</div>` : ''}
+${certs}
 </article>`;
 }
 

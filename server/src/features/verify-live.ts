@@ -175,7 +175,10 @@ async function backendProbe(
 }
 
 /** PEM texts of the first cert/key pair Apache loads from the machine bundle; null if none. */
-function machinePair(route: ProxyRoute, options: LiveOptions): { cert: string; key: string } | null {
+function machinePair(
+  route: ProxyRoute,
+  options: LiveOptions,
+): { cert: string; key: string } | null {
   const ref = route.proxyTls.machineCertificateFile;
   if (!ref) return null;
   const file = createPkiStore().load(ref.localPath);

@@ -65,7 +65,11 @@ export function selectVhosts(topology: Topology, options: VerifyOptions): Virtua
   });
 }
 
-function reportFor(ctx: RuleContext, vhost: VirtualHostModel, checked: CheckedConfig): VerifyReport {
+function reportFor(
+  ctx: RuleContext,
+  vhost: VirtualHostModel,
+  checked: CheckedConfig,
+): VerifyReport {
   const findings = checked.findings;
   const hops = [clientHop(ctx, vhost, findings), identityHop(ctx, vhost, findings)];
   for (const route of vhost.routes) {

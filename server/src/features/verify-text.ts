@@ -15,13 +15,14 @@ export function formatVerifyText(
 ): string {
   const out: string[] = [];
   for (const report of reports) {
-    const where = report.source ? ` (${nameFile(report.source.file)}:${report.source.line + 1})` : '';
+    const place = (s: { file: string; line: number }) => `${nameFile(s.file)}:${s.line + 1}`;
+    const where = report.source ? ` (${place(report.source)})` : '';
     out.push(`vhost ${report.vhost}${where}`);
     for (const hop of report.hops) {
       out.push(`  [${MARK[hop.status]}] ${hop.from} -> ${hop.to}${hop.url ? ` (${hop.url})` : ''}`);
       for (const check of hop.checks) {
         const rule = check.rule ? ` [${check.rule}]` : '';
-        const at = check.source ? ` at ${nameFile(check.source.file)}:${check.source.line + 1}` : '';
+        const at = check.source ? ` at ${place(check.source)}` : '';
         out.push(`      ${MARK[check.status]} ${check.name}${rule}${at}`);
         out.push(`           ${check.detail}`);
         if (check.fix) out.push(`           fix: ${check.fix}`);
