@@ -51,16 +51,30 @@ export async function addLiveResults(
   for (const report of reports) {
     const vhost = vhosts.find((v) => vhostLabel(v.serverName.value, v.port) === report.vhost);
     if (!vhost) continue;
-    await liveClientHops(report, vhost, options, overrides);
+    try {
+      await liveClientHops(report, vhost, options, overrides);
+    } catch (error) {
+      for (const hop of report.hops) {
+        if (hop.kind !== 'apache-to-backend') hop.live = judge(hop, unreadable(error));
+      }
+    }
     for (const hop of report.hops) {
       if (hop.kind !== 'apache-to-backend') continue;
       const route = vhost.routes.find((r) => r.url === hop.url);
-      if (route) hop.live = judge(hop, await backendProbe(vhost, route, options, overrides));
+      if (!route) continue;
+      const result = await backendProbe(vhost, route, options, overrides).catch(unreadable);
+      hop.live = judge(hop, result);
     }
   }
 }
 
 type Probed = Omit<LiveResult, 'disagrees'>;
+
+/** A certificate or key file the probe needs could not be read (the message names the path). */
+function unreadable(error: unknown): Probed {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { status: 'skipped', detail: `not probed: ${reason}`, endpoint: '-' };
+}
 
 function judge(hop: VerifyHop, result: Probed): LiveResult {
   const disagrees =
@@ -115,6 +129,17 @@ function identityResult(outcome: ProbeOutcome, vhost: VirtualHostModel, where: s
   const name = vhost.serverName.value;
   const nameError = name === null ? undefined : tls.checkServerIdentity(name, leaf);
   const served = leaf.subject ? `served CN=${leaf.subject.CN ?? '?'}` : 'served a certificate';
+  // One leaf per SSLCertificateFile (an RSA and an ECDSA one may both be configured).
+  const store = createPkiStore();
+  const expected = vhost.tls.certificateFiles.flatMap((ref) => {
+    const first = store.load(ref.localPath).certificates[0];
+    return first ? [first.value.sha256] : [];
+  });
+  const fingerprint = leaf.fingerprint256.replace(/:/g, '').toUpperCase();
+  if (expected.length > 0 && !expected.includes(fingerprint)) {
+    const detail = `${served}, not the certificate SSLCertificateFile names`;
+    return { status: 'fail', detail, endpoint: where };
+  }
   return nameError
     ? { status: 'fail', detail: `${served}; ${nameError.message}`, endpoint: where }
     : { status: 'pass', detail: `${served}, covers ${name ?? 'no ServerName'}`, endpoint: where };
