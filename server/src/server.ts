@@ -235,7 +235,10 @@ function editorActions(doc: EditorDocument, diagnostics: Diagnostic[]): CodeActi
   const folder = folderOf(doc.entry) ?? path.dirname(doc.entry);
   const exists = (file: string): boolean => buffers.has(file) || fs.existsSync(file);
   const found = findProjectFile(doc.entry, folder, exists);
-  const projectFile = { path: found ?? path.join(folder, PROJECT_FILE_NAME), exists: found !== null };
+  const projectFile = {
+    path: found ?? path.join(folder, PROJECT_FILE_NAME),
+    exists: found !== null,
+  };
   const all = store.diagnosticsFor(doc.uri);
   return editor.actions(doc, diagnostics, all, (file) => bufferOrDisk(buffers, file), projectFile);
 }

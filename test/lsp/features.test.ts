@@ -18,7 +18,8 @@ import type {
 import { REPO, TestClient, uriOf } from './lsp-client';
 
 const EXAMPLES = path.join(REPO, 'examples');
-const confOf = (example: string): string => path.join(EXAMPLES, example, 'conf.d', 'reverseProxy.conf');
+const confOf = (example: string): string =>
+  path.join(EXAMPLES, example, 'conf.d', 'reverseProxy.conf');
 const SEED_CONF = confOf('seed');
 const LIMIT = { timeout: 30_000 };
 
@@ -39,7 +40,8 @@ function applyEdits(text: string, edits: TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let result = text;
   for (const edit of sorted) {
-    result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
+    const [start, end] = [offset(edit.range.start), offset(edit.range.end)];
+    result = result.slice(0, start) + edit.newText + result.slice(end);
   }
   return result;
 }
@@ -135,11 +137,16 @@ test('completion offers directives for the context and keyword values', LIMIT, a
   const values = await request<CompletionItem[]>('textDocument/completion', uri, {
     position: { line: 2, character: 20 },
   });
-  assert.deepEqual(values.map((item) => item.label).sort(), ['none', 'optional', 'optional_no_ca', 'require']);
+  const modes = values.map((item) => item.label).sort();
+  assert.deepEqual(modes, ['none', 'optional', 'optional_no_ca', 'require']);
   await client.close(uri);
 });
 
-async function fixGoes(example: string, rule: string, pick: (a: CodeAction) => boolean): Promise<void> {
+async function fixGoes(
+  example: string,
+  rule: string,
+  pick: (a: CodeAction) => boolean,
+): Promise<void> {
   const file = confOf(example);
   const uri = uriOf(file);
   const diagnostics = await openWith(file, rule);
@@ -162,9 +169,11 @@ async function fixGoes(example: string, rule: string, pick: (a: CodeAction) => b
 test('quick fix: SSLProxyEngine On', LIMIT, () =>
   fixGoes('broken/no-proxy-engine', 'proxy-engine-missing', (a) => a.isPreferred === true));
 test('quick fix: SSLVerifyDepth', LIMIT, () =>
-  fixGoes('broken/depth-too-small', 'verify-depth', (a) => a.title.startsWith('Set SSLVerifyDepth')));
+  fixGoes('broken/depth-too-small', 'verify-depth', (a) =>
+    a.title.startsWith('Set SSLVerifyDepth')));
 test('quick fix: SSLProxyVerifyDepth', LIMIT, () =>
-  fixGoes('broken/proxy-depth-too-small', 'proxy-verify-depth', (a) => a.title.startsWith('Set')));
+  fixGoes('broken/proxy-depth-too-small', 'proxy-verify-depth', (a) =>
+    a.title.startsWith('Set')));
 test('quick fix: ProxyPreserveHost Off', LIMIT, () =>
   fixGoes('broken/preserve-host', 'proxy-peer-name', (a) => a.title.includes('ProxyPreserveHost')));
 test('suppression comment drops the finding', LIMIT, () =>

@@ -14,7 +14,10 @@ function apply(text: string, edits: TextEdit[]): string {
     lines.slice(0, p.line).reduce((sum, line) => sum + line.length + 1, 0) + p.character;
   return [...edits]
     .sort((a, b) => offset(b.range.start) - offset(a.range.start))
-    .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+    .reduce(
+      (t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)),
+      text,
+    );
 }
 
 const finding = (line: number, rule: Finding['rule']): Finding => ({
@@ -25,15 +28,25 @@ const finding = (line: number, rule: Finding['rule']): Finding => ({
 });
 
 test('suppression comment names rules, or all rules when bare', () => {
-  assert.deepEqual([...(suppressedRules('  # httpd-mtls-disable-next-line a b') ?? [])], ['a', 'b']);
+  const named = suppressedRules('  # httpd-mtls-disable-next-line a b') ?? [];
+  assert.deepEqual([...named], ['a', 'b']);
   assert.equal(suppressedRules('# httpd-mtls-disable-next-line')?.size, 0);
   assert.equal(suppressedRules('SSLEngine On'), null);
-  const text = 'x\n# httpd-mtls-disable-next-line verify-depth\ny\n# httpd-mtls-disable-next-line\nz\nw';
+  const text = [
+    'x', '# httpd-mtls-disable-next-line verify-depth', 'y',
+    '# httpd-mtls-disable-next-line', 'z', 'w',
+  ].join('\n');
   const kept = applySuppressions(
-    [finding(2, 'verify-depth'), finding(2, 'cert-expired'), finding(4, 'syntax'), finding(5, 'syntax')],
+    [
+      finding(2, 'verify-depth'),
+      finding(2, 'cert-expired'),
+      finding(4, 'syntax'),
+      finding(5, 'syntax'),
+    ],
     () => text,
   );
-  assert.deepEqual(kept.map((f) => [f.range.start.line, f.rule]), [[2, 'cert-expired'], [5, 'syntax']]);
+  const left = kept.map((f) => [f.range.start.line, f.rule]);
+  assert.deepEqual(left, [[2, 'cert-expired'], [5, 'syntax']]);
 });
 
 const BLOCK = (label: string, body: string): string =>
@@ -45,7 +58,8 @@ test('unglue inserts one newline at each glue point and nothing else', () => {
   assert.equal(edits.length, 1);
   assert.equal(edits[0]?.newText, '\n');
   assert.deepEqual(edits[0]?.range.start, { line: 2, character: 25 });
-  assert.equal(apply(text, edits), `${BLOCK('CERTIFICATE', 'QUJD')}\n${BLOCK('CERTIFICATE', 'REVG')}\n`);
+  const split = `${BLOCK('CERTIFICATE', 'QUJD')}\n${BLOCK('CERTIFICATE', 'REVG')}\n`;
+  assert.equal(apply(text, edits), split);
   assert.deepEqual(ungluePemEdits(`${BLOCK('CERTIFICATE', 'QUJD')}\n`), []);
 });
 

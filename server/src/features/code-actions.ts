@@ -5,6 +5,7 @@
  * fixable diagnostics in the file gets a "fix all" action.
  */
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   type CodeAction,
@@ -41,7 +42,10 @@ type FixData = Record<string, unknown> & { fix?: unknown };
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Edits for one diagnostic in its own document; null when it has no such fix. */
-function documentEdits(input: CodeActionInput, d: Diagnostic): { title: string; edits: TextEdit[] } | null {
+function documentEdits(
+  input: CodeActionInput,
+  d: Diagnostic,
+): { title: string; edits: TextEdit[] } | null {
   const data = (d.data ?? {}) as FixData;
   if (data.fix === 'set-depth' && typeof data.depth === 'number') {
     const directive = str(data.directive) ?? 'SSLVerifyDepth';
@@ -91,7 +95,7 @@ function pemFileAction(input: CodeActionInput, d: Diagnostic): CodeAction | null
 /** The local file a finding on a path argument names (the related location's file). */
 function chainFileOf(_input: CodeActionInput, d: Diagnostic): string | null {
   const related = d.relatedInformation?.[0]?.location.uri;
-  return related === undefined || !related.startsWith('file:') ? null : new URL(related).pathname;
+  return related === undefined || !related.startsWith('file:') ? null : fileURLToPath(related);
 }
 
 function mappingAction(input: CodeActionInput, d: Diagnostic): CodeAction | null {
@@ -134,7 +138,9 @@ function suppressAction(input: CodeActionInput, d: Diagnostic): CodeAction {
 }
 
 function fixAllAction(input: CodeActionInput, rule: string): CodeAction | null {
-  const same = input.allDiagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === rule);
+  const same = input.allDiagnostics.filter(
+    (d) => d.source === DIAGNOSTIC_SOURCE && d.code === rule,
+  );
   const edits = new Map<string, TextEdit>();
   for (const d of same) {
     for (const edit of documentEdits(input, d)?.edits ?? []) edits.set(JSON.stringify(edit), edit);

@@ -5,7 +5,7 @@
  * with the vhost as argument.
  */
 import type { CodeLens } from 'vscode-languageserver';
-import type { Finding, RuleId } from '../findings';
+import { FILE_START, type Finding, type RuleId } from '../findings';
 import type { Topology, VirtualHostModel } from '../model/types';
 import { RULES } from '../rules/rule-table';
 import { reportedSeverity } from './diagnostics';
@@ -85,7 +85,7 @@ export function codeLenses(
         port: vhost.port,
       };
       return {
-        range: vhost.section?.openRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        range: vhost.section?.openRange ?? FILE_START,
         command: { title: `mTLS ${title}`, command: VERIFY_CHAIN_COMMAND, arguments: [argument] },
       };
     });

@@ -12,7 +12,9 @@ import { localPathOf, type PathContext } from './document-links';
 import { pathKindOfName } from './path-arguments';
 
 const VERIFY_MODES = ['none', 'optional', 'require', 'optional_no_ca'];
-const PROTOCOLS = ['all', '-all', '+TLSv1.2', '+TLSv1.3', 'TLSv1.2', 'TLSv1.3', '-SSLv3', '-TLSv1', '-TLSv1.1'];
+const PROTOCOLS = [
+  'all', '-all', '+TLSv1.2', '+TLSv1.3', 'TLSv1.2', 'TLSv1.3', '-SSLv3', '-TLSv1', '-TLSv1.1',
+];
 const REVOCATION = ['none', 'chain', 'leaf', 'no_crl_for_cert_ok'];
 
 /** Keyword values per lowercase directive name (flags get On/Off from the table). */

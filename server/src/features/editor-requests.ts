@@ -71,7 +71,8 @@ export class EditorRequests {
   completion(doc: EditorDocument, at: Position): CompletionItem[] {
     const line = doc.text.split('\n')[at.line] ?? '';
     const context = contextOf(sectionsAround(this.nodes(doc), at));
-    return completions({ linePrefix: line.slice(0, at.character), context, paths: this.paths(doc) });
+    const linePrefix = line.slice(0, at.character);
+    return completions({ linePrefix, context, paths: this.paths(doc) });
   }
 
   links(doc: EditorDocument): DocumentLink[] {
@@ -111,7 +112,10 @@ export class EditorRequests {
 }
 
 /** Text of a file: an open buffer's, else the disk's; undefined when unreadable. */
-export function bufferOrDisk(buffers: ReadonlyMap<string, string>, file: string): string | undefined {
+export function bufferOrDisk(
+  buffers: ReadonlyMap<string, string>,
+  file: string,
+): string | undefined {
   const buffered = buffers.get(file);
   if (buffered !== undefined) return buffered;
   try {

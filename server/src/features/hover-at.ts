@@ -27,19 +27,23 @@ export function hoverAt(
   if (hit === null) return null;
   if (hit.part === 'name') {
     const info = lookupDirective(hit.node.name);
-    return info === undefined ? null : { markdown: directiveHover(info), range: hit.node.nameRange };
+    if (info === undefined) return null;
+    return { markdown: directiveHover(info), range: hit.node.nameRange };
   }
   if (hit.part !== 'arg' || hit.argIndex === null) return null;
   const word = hit.node.args[hit.argIndex];
   const kind = pathKindOf(hit.node, hit.argIndex);
   if (word === undefined || kind === null || !isPlainPath(word.value)) return null;
   const local = localPathOf(word.value, paths);
-  if (kind === 'pki-file') return { markdown: pemFileHover(pki.load(local), word.value, now), range: word.range };
+  if (kind === 'pki-file') {
+    return { markdown: pemFileHover(pki.load(local), word.value, now), range: word.range };
+  }
   if (kind === 'pki-dir') {
     const files = pki.listDirectory(local);
     const list = files.slice(0, 20).map((file) => `- \`${file}\``).join('\n');
     const more = files.length > 20 ? `\n- ... ${files.length - 20} more` : '';
-    return { markdown: `\`${word.value}\`: ${files.length} files\n\n${list}${more}`, range: word.range };
+    const markdown = `\`${word.value}\`: ${files.length} files\n\n${list}${more}`;
+    return { markdown, range: word.range };
   }
   return { markdown: `\`${word.value}\` → \`${local}\``, range: word.range };
 }

@@ -80,13 +80,16 @@ function certificateLines(certs: readonly Located<CertView>[], index: number, no
   const located = certs[index];
   if (located === undefined) return [];
   const cert = located.value;
-  const names = [...cert.dnsNames.map((n) => `DNS:${n}`), ...cert.ipAddresses.map((n) => `IP:${n}`)];
+  const names = [
+    ...cert.dnsNames.map((n) => `DNS:${n}`),
+    ...cert.ipAddresses.map((n) => `IP:${n}`),
+  ];
   const eku = cert.extKeyUsage === null
     ? 'none (any purpose)'
     : cert.extKeyUsage.map((oid) => EKU_NAMES[oid] ?? oid).join(', ');
   return [
-    `**Certificate** (block ${located.block.index + 1}, line ${located.block.range.start.line + 1})` +
-      ` - ${placeInFile(certs, index)}`,
+    `**Certificate** (block ${located.block.index + 1}, ` +
+      `line ${located.block.range.start.line + 1}) - ${placeInFile(certs, index)}`,
     `- Subject: \`${cert.subject}\``,
     `- Issuer: \`${cert.issuer}\``,
     `- SANs: ${names.length === 0 ? 'none' : names.join(', ')}`,
@@ -102,19 +105,24 @@ function keyLines(located: Located<KeyView>): string[] {
   const key = located.value;
   const kind = key.publicKey === null ? 'unreadable here' : keyDescription(key.publicKey);
   return [
-    `**Private key** (block ${located.block.index + 1}, line ${located.block.range.start.line + 1})`,
-    `- ${key.encrypted ? 'Encrypted' : 'Not encrypted'}, ${key.format}, ${key.encrypted ? 'type hidden' : kind}`,
+    `**Private key** (block ${located.block.index + 1}, ` +
+      `line ${located.block.range.start.line + 1})`,
+    key.encrypted ? `- Encrypted, ${key.format}` : `- Not encrypted, ${key.format}, ${kind}`,
   ];
 }
 
 /** Markdown for a certificate, key, bundle or CA file; `shownPath` is the path as configured. */
 export function pemFileHover(file: LoadedPemFile, shownPath: string, now: Date): string {
-  const header = `\`${shownPath}\`` + (file.path !== shownPath ? ` (read from \`${file.path}\`)` : '');
+  const readFrom = file.path !== shownPath ? ` (read from \`${file.path}\`)` : '';
+  const header = `\`${shownPath}\`${readFrom}`;
   if (file.problem !== null) return `${header}\n\nCannot use the file: ${file.problem.kind}.`;
   const sections: string[][] = [];
   type Block = { line: number; lines: string[] };
   const blocks: Block[] = [
-    ...file.certificates.map((c, i) => ({ line: c.block.index, lines: certificateLines(file.certificates, i, now) })),
+    ...file.certificates.map((c, i) => ({
+      line: c.block.index,
+      lines: certificateLines(file.certificates, i, now),
+    })),
     ...file.keys.map((k) => ({ line: k.block.index, lines: keyLines(k) })),
     ...file.badCertificates.map((b) => ({
       line: b.block.index,
@@ -123,6 +131,8 @@ export function pemFileHover(file: LoadedPemFile, shownPath: string, now: Date):
   ];
   for (const block of blocks.sort((a, b) => a.line - b.line)) sections.push(block.lines);
   if (sections.length === 0) return `${header}\n\nNo certificate or key found.`;
-  const glued = file.pem?.glued === true ? '\n\nBlocks are glued on one line: OpenSSL rejects the file.' : '';
+  const glued = file.pem?.glued === true
+    ? '\n\nBlocks are glued on one line: OpenSSL rejects the file.'
+    : '';
   return `${header}${glued}\n\n${sections.map((lines) => lines.join('\n')).join('\n\n')}`;
 }

@@ -7,7 +7,8 @@ import type { Position } from '../findings';
 
 function positionOf(text: string, offset: number): Position {
   const before = text.slice(0, offset);
-  return { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) };
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
 
 /** The whole text of a new project file holding one mapping. */

@@ -15,7 +15,8 @@ function sectionsAt(nodes: readonly ConfigNode[], range: Range): SectionNode[] {
   let level = nodes;
   for (;;) {
     const hit = level.find(
-      (node): node is SectionNode => node.kind === 'section' && rangeContains(node.range, range.start),
+      (node): node is SectionNode =>
+        node.kind === 'section' && rangeContains(node.range, range.start),
     );
     if (hit === undefined) return around;
     around.push(hit);
@@ -39,7 +40,8 @@ function indentOf(lines: readonly string[], line: number): string {
 /**
  * Sets `name value` for the scope of `at`: rewrites the last such directive's arguments in
  * the innermost section around `at` that has one, up to the vhost (Apache keeps the last,
- * and inner sections override outer ones), or inserts a new line before the scope child holding `at`.
+ * and inner sections override outer ones), or inserts a new line before the scope child
+ * holding `at`.
  */
 export function setDirectiveEdit(
   nodes: readonly ConfigNode[],
@@ -66,7 +68,8 @@ export function setDirectiveEdit(
     if (first !== undefined && last !== undefined) {
       return { range: { start: first.range.start, end: last.range.end }, newText: value };
     }
-    return { range: { start: existing.nameRange.end, end: existing.nameRange.end }, newText: ` ${value}` };
+    const end = existing.nameRange.end;
+    return { range: { start: end, end }, newText: ` ${value}` };
   }
   const holder = children.find((node) => rangeContains(node.range, at.start));
   const line = holder?.range.start.line ?? at.start.line;
