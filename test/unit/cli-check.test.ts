@@ -48,7 +48,7 @@ test('--version, --help, and usage errors exit 2 with a message on stderr', () =
     ['check', '--bogus', SEED],
     ['check', 'no/such/file.conf'],
     ['check', '--manifest', 'no/such/.httpd-mtls.json', SEED],
-    ['verify', SEED],
+    ['verify'],
     ['generate'],
   ]) {
     const run = cli(args);
