@@ -137,14 +137,15 @@ function contains(list: readonly CertView[], certificate: CertView): boolean {
 }
 
 /**
- * OpenSSL's `X509_check_ca` != 0: keyUsage (when present) allows keyCertSign and either
- * basicConstraints says CA, or there is no basicConstraints and the certificate is a
- * self-signed one or has keyUsage (legacy forms OpenSSL still accepts).
+ * OpenSSL 3.0's `check_chain` on issuers: keyUsage (when present) must allow keyCertSign;
+ * an intermediate needs basicConstraints CA:TRUE (X509_STRICT is implicit for intermediate
+ * CAs), while the trust anchor may also be a legacy form `X509_check_ca` tolerates (no
+ * basicConstraints, and self-signed or carrying keyUsage).
  */
-function actsAsCA(certificate: CertView): boolean {
+function actsAsCA(certificate: CertView, isAnchor: boolean): boolean {
   if (certificate.keyUsage !== null && !certificate.keyUsage.keyCertSign) return false;
   if (certificate.isCA) return true;
-  if (hasBasicConstraints(certificate)) return false;
+  if (hasBasicConstraints(certificate) || !isAnchor) return false;
   return isSelfSigned(certificate) || certificate.keyUsage !== null;
 }
 
@@ -156,14 +157,15 @@ function checkExtensions(chain: CertView[], purpose: ChainPurpose | undefined): 
   let pathLength = 0;
   for (let i = 0; i < chain.length; i++) {
     const certificate = chain[i]!;
-    const isAnchor = i === chain.length - 1 && isSelfSigned(certificate);
-    if (i > 0 && !actsAsCA(certificate)) return 'invalid CA certificate';
+    const isAnchor = i === chain.length - 1;
+    if (i > 0 && !actsAsCA(certificate, isAnchor)) return 'invalid CA certificate';
     if (i > 1 && certificate.pathLen !== null && pathLength > certificate.pathLen) {
       return 'path length constraint exceeded';
     }
     if (i > 0 && !certificate.selfIssued) pathLength++;
-    // A self-signed anchor from the store is trusted whatever its purpose (trust_compat).
-    if (purpose !== undefined && !isAnchor && !purposeAllows(certificate, purpose, i > 0)) {
+    // OpenSSL 3 checks the anchor's purpose too: X509_TRUST_NO_SS_COMPAT gives a self-signed
+    // root without auxiliary trust no pass, so its EKU must allow the purpose as well.
+    if (purpose !== undefined && !purposeAllows(certificate, purpose, i > 0)) {
       return 'unsuitable certificate purpose';
     }
   }
