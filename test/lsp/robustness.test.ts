@@ -15,7 +15,9 @@ import { REPO, TestClient, uriOf } from './lsp-client';
 const EXAMPLES = path.join(REPO, 'examples');
 const WRONG_KEY = path.join(EXAMPLES, 'broken', 'wrong-key', 'conf.d', 'reverseProxy.conf');
 
-test('hostile documents, then a valid one still gets diagnostics', { timeout: 60_000 }, async () => {
+const LIMIT = { timeout: 60_000 };
+
+test('hostile documents, then a valid one still gets diagnostics', LIMIT, async () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-lsp-hostile-'));
   assert.equal(spawnSync('mkfifo', [path.join(folder, 'pipe.crt')]).status, 0);
   symlinkSync('loop-b', path.join(folder, 'loop-a'));
