@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -63,6 +64,7 @@ process.on('uncaughtException', (error) => logger.error('Uncaught exception', er
 let workspaceFolders: string[] = [];
 let canAskConfiguration = false;
 let canWatchFiles = false;
+let canRefreshLenses = false;
 let globalSettings: Settings = DEFAULT_SETTINGS;
 const settingsCache = new Map<string, Promise<Settings>>();
 const store = new DiagnosticStore();
@@ -141,6 +143,8 @@ async function check(uri: string): Promise<void> {
   }
   dependencies.set(uri, result.dependencies);
   lastChecks.set(uri, result.engine);
+  // Lens counts come from the findings; a re-check after a certificate change must show.
+  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
   publish(store.update(uri, byUri));
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
@@ -180,6 +184,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (folders.length === 0 && params.rootUri) folders.push(params.rootUri);
   workspaceFolders = folders.map(uriToPath).filter((folder) => folder !== null);
   canAskConfiguration = params.capabilities.workspace?.configuration === true;
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   canWatchFiles =
     params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return {
