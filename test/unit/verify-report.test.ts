@@ -106,3 +106,36 @@ test('text rendering names each hop with its mark and a failing rule with its fi
   assert.match(text, /fix: /);
   assert.equal(formatVerifyText([]), 'No TLS virtual host matches.\n');
 });
+
+test('only TLS vhosts and https routes get hops; unknown backend is unknown; alias fails', () => {
+  const seed = path.join(EXAMPLES, 'seed');
+  const options = mergeLayers(readProjectFile(path.join(seed, '.httpd-mtls.json')).layer, {
+    serverRoot: seed,
+    pathMappings: [],
+  });
+  const fixture = path.join(__dirname, '..', 'fixtures', 'verify', 'two-vhosts.conf');
+  const checked = checkConfig(fixture, options);
+  const reports = verifyReport(checked, options);
+  assert.deepEqual(
+    reports.map((r) => r.vhost),
+    ['apache.server.name:7771'],
+  );
+  const hops = reports[0]!.hops;
+  assert.deepEqual(
+    hops.map((h) => [h.kind, h.to, h.status]),
+    [
+      ['client-to-apache', 'apache.server.name:7771', 'pass'],
+      ['apache-identity', 'client', 'fail'],
+      ['apache-to-backend', 'gunicorn.app.server:6662', 'pass'],
+      ['apache-to-backend', 'other.backend:8443', 'unknown'],
+    ],
+  );
+  assert.ok(hops[1]!.checks.some((c) => c.rule === 'server-name' && c.status === 'fail'));
+  // Each route's findings stay on its own hop even though they share the SSLProxy* directives.
+  const unchecked = (i: number) =>
+    hops[i]!.checks.filter((c) => c.rule === 'proxy-peer-unchecked').map((c) => c.detail);
+  assert.equal(unchecked(2).length, 1);
+  assert.match(unchecked(2)[0]!, /gunicorn\.app\.server/);
+  assert.equal(unchecked(3).length, 1);
+  assert.match(unchecked(3)[0]!, /other\.backend/);
+});

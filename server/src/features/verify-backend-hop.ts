@@ -26,7 +26,7 @@ export function backendHop(
     tls.caCertificateFile, tls.caCertificatePath, tls.machineCertificateFile,
     tls.machineCertificatePath, tls.machineCertificateChainFile, tls.checkPeerName,
     tls.checkPeerCN, tls.checkPeerExpire,
-  );
+  ).within(vhost.section);
   const otherUrls = vhost.routes.filter((r) => r.tls && r.url !== route.url).map((r) => r.url);
   const findings = findingsForHop(all, 'apache-to-backend', directives).filter(
     (f) => f.message.includes(route.url) || !otherUrls.some((url) => f.message.includes(url)),

@@ -3,7 +3,7 @@
  * it sits on one of the hop's directives and its rule is one the hop can fail on. The rules
  * stay the only judges; the report only sorts their verdicts.
  */
-import type { DirectiveNode } from '../config/types';
+import type { DirectiveNode, SectionNode } from '../config/types';
 import type { Finding, RuleId } from '../findings';
 import type { FileRef, Setting } from '../model/types';
 import { RULES } from '../rules/rule-table';
@@ -35,9 +35,25 @@ export const HOP_RULES: Record<HopKind, readonly RuleId[]> = {
 /** Warnings that still mean a failed handshake or request for this hop. */
 const FAILING_WARNINGS: readonly RuleId[] = ['server-name', 'proxy-peer-ip', 'chain-order'];
 
-/** The directives whose findings a hop collects. */
+/**
+ * The directives whose findings a hop collects, and the <VirtualHost> in which any finding of
+ * the hop's own rules belongs to it (e.g. `server-name` on a ServerAlias line).
+ */
 export class DirectiveSet {
   private readonly directives: DirectiveNode[] = [];
+  private section: SectionNode | null = null;
+
+  within(section: SectionNode | null): this {
+    this.section = section;
+    return this;
+  }
+
+  inSection(finding: Finding): boolean {
+    const section = this.section;
+    if (section === null || section.file !== finding.file) return false;
+    const line = finding.range.start.line;
+    return section.range.start.line <= line && line <= section.range.end.line;
+  }
 
   add(...items: (DirectiveNode | FileRef | Setting<unknown> | null | undefined)[]): this {
     for (const item of items) {
@@ -63,8 +79,10 @@ export function findingsForHop(
   directives: DirectiveSet,
 ): Finding[] {
   const rules = HOP_RULES[kind];
-  return findings.filter(
-    (f) => directives.holds(f) && (rules.includes(f.rule) || FILE_RULES.includes(f.rule)),
+  return findings.filter((f) =>
+    directives.holds(f)
+      ? rules.includes(f.rule) || FILE_RULES.includes(f.rule)
+      : directives.inSection(f) && rules.includes(f.rule),
   );
 }
 

@@ -57,7 +57,7 @@ export function clientHop(ctx: RuleContext, vhost: VirtualHostModel, all: Findin
   const directives = new DirectiveSet().add(
     tls.caCertificateFile, tls.caCertificatePath, tls.verifyClient, tls.verifyDepth,
     tls.revocationCheck, tls.revocationFile, tls.revocationPath,
-  );
+  ).within(vhost.section);
   const findings = findingsForHop(all, 'client-to-apache', directives);
   const checks: VerifyCheck[] = [];
   const certificates: CertSummary[] = [];
@@ -122,13 +122,16 @@ export function identityHop(ctx: RuleContext, vhost: VirtualHostModel, all: Find
   const label = vhostLabel(vhost.serverName.value, vhost.port);
   const directives = new DirectiveSet().add(
     ...tls.certificateFiles, ...tls.keyFiles, tls.chainFile, tls.enabled, vhost.serverName,
-  );
+  ).within(vhost.section);
   const findings = findingsForHop(all, 'apache-identity', directives);
   const checks: VerifyCheck[] = [];
   const certificates: CertSummary[] = [];
   for (const ref of tls.certificateFiles) {
-    const [leaf, ...chain] = ctx.pki.load(ref.localPath).certificates;
+    const [leaf, ...inFile] = ctx.pki.load(ref.localPath).certificates;
     if (!leaf) continue;
+    // What Apache sends after the leaf: the rest of the file, then SSLCertificateChainFile.
+    const chainFile = tls.chainFile ? ctx.pki.load(tls.chainFile.localPath).certificates : [];
+    const chain = [...inFile, ...chainFile];
     certificates.push(summarize('server certificate', leaf));
     certificates.push(...chain.map((c) => summarize('sent chain', c)));
     const names = [vhost.serverName.value, ...vhost.serverAliases].filter(
