@@ -6,10 +6,16 @@
 import type { Finding } from '../findings';
 import type { FileRef, ProxyTls } from '../model/types';
 import { analyzeMachineBundle } from '../pki/machine-bundle';
-import { EKU_CLIENT_AUTH, type MachineBundleIssue, type LoadedPemFile } from '../pki/types';
+import {
+  EKU_CLIENT_AUTH,
+  type LoadedPemFile,
+  type MachineBundleAnalysis,
+  type MachineBundleIssue,
+} from '../pki/types';
 import { ekuAllows, validityFindings } from './cert-checks';
 import { atFile, blockLocation, type FindingExtras } from './finding-helpers';
 import { pemFileProblems } from './pem-problems';
+import { clientSelectionFindings } from './proxy-client-selection';
 import type { RuleContext } from './types';
 
 const NO_CLIENT_CERT =
@@ -22,14 +28,25 @@ export function proxyBundleRules(ctx: RuleContext): Finding[] {
   for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
     for (const route of vhost.routes) {
       const tls = route.proxyTls;
-      if (!route.tls || !tls.engine.value || seen.has(tls)) continue;
-      seen.add(tls);
-      for (const ref of bundleFiles(ctx, tls)) {
-        findings.push(...checkBundle(ctx, ref.ref, ref.file));
+      if (!route.tls || !tls.engine.value) continue;
+      if (!seen.has(tls)) {
+        seen.add(tls);
+        for (const ref of bundleFiles(ctx, tls)) findings.push(...checkBundle(ctx, ref.ref, ref.file));
+      }
+      const file = tls.machineCertificateFile ? ctx.pki.load(tls.machineCertificateFile.localPath) : null;
+      if (file && file.problem === null && !(file.pem?.glued ?? false)) {
+        findings.push(...clientSelectionFindings(ctx, route, analyze(ctx, file)));
       }
     }
   }
   return findings;
+}
+
+function analyze(ctx: RuleContext, file: LoadedPemFile): MachineBundleAnalysis {
+  return analyzeMachineBundle(file, {
+    apacheVersion: ctx.apacheVersion,
+    opensslVersion: ctx.opensslVersion,
+  });
 }
 
 /** The machine certificate file, or every regular file of the machine certificate path. */
@@ -50,10 +67,7 @@ function checkBundle(ctx: RuleContext, ref: FileRef, file: LoadedPemFile): Findi
   const pemProblems = pemFileProblems(ref, file, NO_CLIENT_CERT);
   if (pemProblems.length > 0) return pemProblems;
 
-  const analysis = analyzeMachineBundle(file, {
-    apacheVersion: ctx.apacheVersion,
-    opensslVersion: ctx.opensslVersion,
-  });
+  const analysis = analyze(ctx, file);
   const findings: Finding[] = [];
   for (const issue of analysis.issues) {
     const finding = issueFinding(ref, file, issue);
