@@ -190,6 +190,8 @@ function identityFindings(
             `${route.url} addresses the backend by IP with the name check on: mod_ssl ignores IP ` +
               `SANs, so unless a DNS SAN or CN literally reads ${name.hostname}, ${FAIL_500} ` +
               '(AH02411). Use a host name.',
+            // With the backend's certificate known, the failure is certain, not just likely.
+            chain ? { severity: 'error' } : {},
           ),
         );
       }
