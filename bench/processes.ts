@@ -2,7 +2,8 @@
  * Whole-process measurements: our CLI cold (process start to exit, peak RSS from GNU time's
  * %M, which is the child's maximum resident set in KiB), `apache2 -t` on the same tree with
  * Debian's envvars, and the openssl shell loop people script today (bench/openssl-loop.sh).
- * Wall time is taken around the spawn in this process, so it includes process start-up.
+ * Wall time is taken around the spawn in this process, so it includes process start-up;
+ * for our CLI, GNU time's %U+%S gives its CPU time too.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ export interface ProcessRun {
   exitCode: number | null;
   /** Peak RSS in MiB, when measured. */
   peakRssMiB: number | null;
+  /** User + system CPU time in ms, when measured (less sensitive to a loaded machine). */
+  cpuMs: number | null;
   /** Last line of stderr when the run failed, for the report. */
   error: string | null;
 }
@@ -20,7 +23,8 @@ export interface ProcessRun {
 const TIME = '/usr/bin/time';
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, withRss: boolean) {
-  const argv = withRss ? ['-f', 'bench-peak-rss-kib=%M', command, ...args] : args;
+  const format = 'bench-peak-rss-kib=%M bench-cpu-s=%U+%S';
+  const argv = withRss ? ['-f', format, command, ...args] : args;
   const start = performance.now();
   const result = spawnSync(withRss ? TIME : command, argv, {
     env,
@@ -30,12 +34,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, withRss: b
   const ms = performance.now() - start;
   const stderr = result.stderr ?? '';
   const rss = /bench-peak-rss-kib=(\d+)/.exec(stderr);
+  const cpu = /bench-cpu-s=([\d.]+)\+([\d.]+)/.exec(stderr);
   const failed = result.status !== 0 && result.status !== 1;
   const lastLine = stderr.trim().split('\n').filter((line) => !line.startsWith('bench-')).pop();
   return {
     ms,
     exitCode: result.status,
     peakRssMiB: rss ? Number(rss[1]) / 1024 : null,
+    cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null,
     error: failed ? (lastLine ?? String(result.error ?? 'failed')) : null,
   } satisfies ProcessRun;
 }

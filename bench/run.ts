@@ -42,7 +42,9 @@ function firstError(runs: ProcessRun[]): string | null {
 
 interface SizeResult {
   vhosts: number;
-  cold: { medianMs: number; minMs: number; runs: number; exitCode: number | null };
+  cold: {
+    medianMs: number; minMs: number; medianCpuMs: number; runs: number; exitCode: number | null;
+  };
   peakRssMiB: number;
   lsp: {
     firstCheckMs: number;
@@ -90,7 +92,8 @@ async function benchSize(size: number): Promise<SizeResult> {
     .filter((error): error is string => error !== null);
   return {
     vhosts: size,
-    cold: { medianMs: ours, minMs: Math.min(...coldMs), runs: COLD_RUNS,
+    cold: { medianMs: ours, minMs: Math.min(...coldMs),
+      medianCpuMs: median(cold.map((run) => run.cpuMs ?? Number.NaN)), runs: COLD_RUNS,
       exitCode: cold[0]?.exitCode ?? null },
     peakRssMiB,
     lsp: {
@@ -120,6 +123,7 @@ function table(results: SizeResult[]): string {
   const header = ['metric', ...results.map((result) => `${result.vhosts} vhosts`)];
   const rows: [string, (result: SizeResult) => string][] = [
     ['ours cold CLI, median ms', (r) => fixed(r.cold.medianMs) + mark(r, 'cold')],
+    ['ours cold CLI, CPU ms', (r) => fixed(r.cold.medianCpuMs)],
     ['ours peak RSS (CLI), MiB', (r) => fixed(r.peakRssMiB) + mark(r, 'rss')],
     ['LSP first check, ms', (r) => fixed(r.lsp.firstCheckMs)],
     ['LSP vhost change p50, ms', (r) => fixed(r.lsp.vhostChange.p50Ms, 2)],
