@@ -1,8 +1,11 @@
 /**
  * The hops of one vhost, with the facts the report shows beside the findings: which
  * certificates take part, which known clients Apache accepts, what Apache presents to the
- * backend. Verdicts come from the findings (verify-findings.ts); the only verdict computed here
- * is whether a known backend accepts Apache's client certificate, which no rule covers.
+ * backend. Verdicts come from the findings (verify-findings.ts). Two per-peer verdicts are
+ * computed with the pki chain builder because a finding names a peer only in its related
+ * locations: whether each known client is accepted (also failed when a finding relates to its
+ * file) and, in verify-backend-hop.ts, whether a known backend accepts Apache's client
+ * certificate, which no rule covers.
  */
 import type { Finding } from '../findings';
 import type { VirtualHostModel } from '../model/types';
@@ -63,7 +66,7 @@ export function clientHop(ctx: RuleContext, vhost: VirtualHostModel, all: Findin
   const certificates: CertSummary[] = [];
   const mode = tls.verifyClient.value;
   checks.push({
-    name: 'client certificate requested',
+    name: 'client certificate policy',
     status: 'pass',
     detail: `SSLVerifyClient ${mode}, SSLVerifyDepth ${tls.verifyDepth.value}`,
   });
