@@ -100,6 +100,8 @@ test('every hop is present with its status, the diagram has an arrow per hop', (
   assert.match(html, /data-file="\/etc\/httpd\/conf\.d\/x\.conf" data-line="11"/);
   assert.match(html, /disagrees with the prediction/);
   assert.match(html, /var\(--vscode-foreground\)/);
+  assert.doesNotMatch(html, /<[^>]*\bclass="[^"]*"[^>]*\bclass="/, 'one class attribute per tag');
+  assert.match(html, /<li class="check fail link" data-file=/);
 });
 
 test('no reports: a sentence, still a valid page', () => {

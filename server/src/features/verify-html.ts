@@ -119,7 +119,8 @@ ${certs}
 function renderCheck(check: VerifyCheck): string {
   const rule = check.rule ? ` <code>${escapeHtml(check.rule)}</code>` : '';
   const fix = check.fix ? `<div class="fix">Fix: ${escapeHtml(check.fix)}</div>` : '';
-  return `<li class="check ${check.status}"${linkAttrs(check.source)}>` +
+  const link = check.source ? ` link"${dataAttrs(check.source)}` : '"';
+  return `<li class="check ${check.status}${link}>` +
     `<span class="mark">${MARK[check.status]}</span> <b>${escapeHtml(check.name)}</b>${rule}` +
     `<div class="detail">${escapeHtml(check.detail)}</div>${fix}</li>`;
 }
@@ -132,11 +133,15 @@ function renderCert(cert: CertSummary): string {
     `until ${escapeHtml(cert.notAfter.slice(0, 10))}</div></div>`;
 }
 
-/** data attributes the script turns into an `open` message; empty when there is no source. */
+/** The data attributes the script turns into an `open` message. */
+function dataAttrs(source: SourceLink): string {
+  return ` data-file="${escapeHtml(source.file)}" data-line="${source.line}"`;
+}
+
+/** A `line N` link after a heading; empty when there is no source. */
 function linkAttrs(source: SourceLink | null | undefined, before = ''): string {
   if (!source) return '';
-  const attrs = `class="link" data-file="${escapeHtml(source.file)}" data-line="${source.line}"`;
-  return before ? `${before}<a ${attrs} href="#">line ${source.line + 1}</a>` : ` ${attrs}`;
+  return `${before}<a class="link"${dataAttrs(source)} href="#">line ${source.line + 1}</a>`;
 }
 
 const STYLE = `
