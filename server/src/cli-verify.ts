@@ -13,7 +13,7 @@ import { renderVerifyHtml } from './features/verify-html';
 import { formatVerifyText } from './features/verify-text';
 import { addLiveResults, parseConnectOverride } from './features/verify-live';
 import { findProjectFile, readProjectFile } from './project-file';
-import { mergeLayers } from './settings';
+import { mergeLayers, type OptionLayer } from './settings';
 import type { CliIo } from './cli-io';
 
 export const VERIFY_USAGE = `Usage: httpd-mtls verify [options] FILE
@@ -28,6 +28,8 @@ Options:
   --backend URL=HOST:PORT with --live: reach this backend here instead (loopback only)
   --manifest FILE         project file (default: .httpd-mtls.json beside the config)
   --server-root DIR       ServerRoot when the config sets none
+  --map DEPLOYED=LOCAL    map a deployed path prefix to a local folder (repeatable)
+  --at YYYY-MM-DD         judge certificate validity at this date (UTC midnight)
   -h, --help              this help
 `;
 
@@ -50,6 +52,8 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
         backend: { type: 'string', multiple: true, default: [] },
         manifest: { type: 'string' },
         'server-root': { type: 'string' },
+        map: { type: 'string', multiple: true, default: [] },
+        at: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -103,8 +107,13 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`httpd-mtls verify: ${manifest} has problems; run httpd-mtls check\n`);
     return 2;
   }
-  const serverRoot = values['server-root'];
-  const flags = serverRoot === undefined ? {} : { serverRoot: path.resolve(cwd, serverRoot) };
+  let flags: OptionLayer;
+  try {
+    flags = flagLayer(values, cwd);
+  } catch (error) {
+    io.stderr.write(`httpd-mtls verify: ${(error as Error).message}\n`);
+    return 2;
+  }
   const options = mergeLayers(project?.layer ?? {}, flags);
   const checked = checkConfig(entry, options);
   const reports = verifyReport(checked, {
@@ -125,4 +134,31 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
     r.hops.some((h) => h.status === 'fail' || h.live?.disagrees === true),
   );
   return failed ? 1 : 0;
+}
+
+/** --server-root, --map and --at as an option layer over the project file. */
+function flagLayer(
+  values: { 'server-root'?: string; map: string[]; at?: string },
+  cwd: string,
+): OptionLayer {
+  const layer: OptionLayer = {};
+  if (values['server-root'] !== undefined) {
+    layer.serverRoot = path.resolve(cwd, values['server-root']);
+  }
+  if (values.map.length > 0) {
+    layer.pathMappings = values.map.map((map) => {
+      const eq = map.indexOf('=');
+      if (eq <= 0 || eq === map.length - 1) throw new Error(`--map needs DEPLOYED=LOCAL: "${map}"`);
+      return { from: map.slice(0, eq), to: path.resolve(cwd, map.slice(eq + 1)) };
+    });
+  }
+  if (values.at !== undefined) {
+    const at = new Date(`${values.at}T00:00:00Z`);
+    const valid = /^\d{4}-\d{2}-\d{2}$/.test(values.at) && !Number.isNaN(at.getTime());
+    if (!valid || at.toISOString().slice(0, 10) !== values.at) {
+      throw new Error(`--at needs a date YYYY-MM-DD, not "${values.at}"`);
+    }
+    layer.at = at;
+  }
+  return layer;
 }

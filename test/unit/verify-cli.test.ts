@@ -50,6 +50,8 @@ test('usage errors exit 2: no file, bad format, live-only flags, non-loopback', 
     ['verify', '--live', '--connect', 'example.com:443', SEED],
     ['verify', '--live', '--backend', `${BACKEND_URL}=192.168.1.1:6662`, SEED],
     ['verify', 'no-such-file.conf'],
+    ['verify', '--at', '2025-02-30', SEED],
+    ['verify', '--map', 'nomapping', SEED],
   ]) {
     const run = await cli(args);
     assert.equal(run.code, 2, args.join(' '));
@@ -111,4 +113,17 @@ test('--live to closed loopback ports: live fails and disagrees with the predict
     '--backend', `${BACKEND_URL}=127.0.0.1:${backendPort}`, SEED,
   ]);
   assert.match(text.out, /DISAGREES with the prediction/);
+});
+
+test('--at past the seed certificates: every hop fails', async () => {
+  const run = await cli(['verify', '--format', 'json', '--at', '2127-01-01', SEED]);
+  assert.equal(run.code, 1, run.err);
+  const [client, identity, backend] = (JSON.parse(run.out) as { reports: VerifyReport[] })
+    .reports[0]!.hops;
+  assert.equal(client!.status, 'fail');
+  assert.match(client!.checks.find((c) => c.status === 'fail')!.detail, /certificate has expired/);
+  for (const hop of [identity!, backend!]) {
+    assert.equal(hop.status, 'fail', hop.kind);
+    assert.ok(hop.checks.some((c) => c.rule === 'cert-expired'), hop.kind);
+  }
 });
