@@ -102,8 +102,9 @@ function knownClientFindings(ctx: RuleContext, vhost: VirtualHostModel, store: T
     });
     const related = [blockLocation(leaf.file, leaf.block, `known client: ${leaf.value.subject}`)];
     // A certificate merely found in the workspace may be meant for another vhost.
-    if (client.discovered && !chain.trusted) continue;
-    if (!ekuAllows(leaf.value, EKU_CLIENT_AUTH) || !chain.trusted) {
+    const verifies = chain.trusted && chain.error === null;
+    if (client.discovered && !verifies) continue;
+    if (!ekuAllows(leaf.value, EKU_CLIENT_AUTH) || !verifies) {
       const why = !ekuAllows(leaf.value, EKU_CLIENT_AUTH)
         ? 'its extendedKeyUsage lacks clientAuth'
         : (chain.error ?? 'its chain does not verify');

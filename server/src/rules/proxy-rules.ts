@@ -119,7 +119,9 @@ function chainFindings(
     store.roots.map((r) => r.value),
     { at: ctx.at, purpose: 'sslserver' },
   );
-  if (!built.trusted) {
+  // Validity errors are cert-expired's to report (identityFindings); any other error fails here.
+  const timeError = built.error !== null && /expired|not yet valid/.test(built.error);
+  if (!built.trusted || (built.error !== null && !timeError)) {
     return [
       atArgument(
         'backend-untrusted',
@@ -148,7 +150,8 @@ function chainFindings(
 function chainVerifies(ctx: RuleContext, store: TrustStore, chain: PeerChain): boolean {
   const pool = [...chain.rest, ...store.certificates.map((c) => c.value)];
   const anchors = store.roots.map((r) => r.value);
-  return buildChain(chain.leaf.value, pool, anchors, { at: ctx.at, purpose: 'sslserver' }).trusted;
+  const built = buildChain(chain.leaf.value, pool, anchors, { at: ctx.at, purpose: 'sslserver' });
+  return built.trusted && built.error === null;
 }
 
 function identityFindings(
