@@ -50,5 +50,8 @@ test('a discovered client from another CA is not reported against this vhost', (
   cpSync(foreign, join(work, 'client/certs/foreign-client.pem'));
   const result = checkConfig(conf, { ...options, discoverPeersIn: work });
   const errors = result.findings.filter((f) => f.rule !== 'proxy-peer-unchecked');
-  assert.deepEqual(errors.map((f) => f.rule), []);
+  assert.deepEqual(
+    errors.map((f) => f.rule),
+    [],
+  );
 });

@@ -37,7 +37,9 @@ function peersFor(conf: string): KnownPeers {
   };
 }
 
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.conf')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.conf'))
+  .sort()) {
   test(`rules: ${name}`, () => {
     const conf = join(dir, name);
     const result = checkConfig(conf, { serverRoot: dir, peers: peersFor(conf) });

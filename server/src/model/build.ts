@@ -42,8 +42,7 @@ export function buildTopology(config: LoadedConfig, options: ModelOptions): Topo
   const makeVhost = (scope: RawScope): VirtualHostModel => {
     const addresses = scope.section ? scope.section.args.map((a) => a.value) : [];
     const port = vhostPort(addresses);
-    const tls =
-      scope.section === null ? mainTls : serverTls(scope, mainTls, fileRef, options);
+    const tls = scope.section === null ? mainTls : serverTls(scope, mainTls, fileRef, options);
     if (tls.enabled.directive === null && !tls.enabled.value) {
       // Listen ... https plus a certificate turns SSL on implicitly (2.4.34+).
       const implicit = listeners.get(port) === 'https' && tls.certificateFiles.length > 0;
@@ -123,14 +122,27 @@ function serverTls(
     .map((d) => fileRef(d))
     .filter((f): f is FileRef => f !== null);
   return {
-    enabled: setting(lastOf(dirs, 'sslengine'), (d) => readEngine(d, options), parent?.enabled, false),
+    enabled: setting(
+      lastOf(dirs, 'sslengine'),
+      (d) => readEngine(d, options),
+      parent?.enabled,
+      false,
+    ),
     // mod_ssl merges index by index: vhost entries first, then the main server's extra ones.
-    certificateFiles: [...certificateFiles, ...(parent?.certificateFiles.slice(certificateFiles.length) ?? [])],
+    certificateFiles: [
+      ...certificateFiles,
+      ...(parent?.certificateFiles.slice(certificateFiles.length) ?? []),
+    ],
     keyFiles: [...keyFiles, ...(parent?.keyFiles.slice(keyFiles.length) ?? [])],
     chainFile: own('sslcertificatechainfile') ?? parent?.chainFile ?? null,
     caCertificateFile: own('sslcacertificatefile') ?? parent?.caCertificateFile ?? null,
     caCertificatePath: own('sslcacertificatepath') ?? parent?.caCertificatePath ?? null,
-    verifyClient: setting<VerifyMode>(lastOf(dirs, 'sslverifyclient'), readVerifyMode, parent?.verifyClient, 'none'),
+    verifyClient: setting<VerifyMode>(
+      lastOf(dirs, 'sslverifyclient'),
+      readVerifyMode,
+      parent?.verifyClient,
+      'none',
+    ),
     verifyDepth: setting(lastOf(dirs, 'sslverifydepth'), readDepth, parent?.verifyDepth, 1),
     revocationCheck: setting(
       lastOf(dirs, 'sslcarevocationcheck'),
@@ -160,7 +172,12 @@ export function proxyTls(
     setting<boolean | null>(lastOf(dirs, name), readFlag, inherited, null);
   return {
     engine: setting(lastOf(dirs, 'sslproxyengine'), readFlag, parent?.engine, false),
-    verify: setting<VerifyMode>(lastOf(dirs, 'sslproxyverify'), readVerifyMode, parent?.verify, 'none'),
+    verify: setting<VerifyMode>(
+      lastOf(dirs, 'sslproxyverify'),
+      readVerifyMode,
+      parent?.verify,
+      'none',
+    ),
     verifyDepth: setting(lastOf(dirs, 'sslproxyverifydepth'), readDepth, parent?.verifyDepth, 1),
     caCertificateFile: own('sslproxycacertificatefile') ?? parent?.caCertificateFile ?? null,
     caCertificatePath: own('sslproxycacertificatepath') ?? parent?.caCertificatePath ?? null,

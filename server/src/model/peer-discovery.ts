@@ -35,7 +35,8 @@ export function discoverPeers(root: string, topology: Topology, pki: PkiStore): 
     }
     for (const [hostPort, url] of hosts) {
       const host = hostPort.slice(0, hostPort.lastIndexOf(':'));
-      if (apacheNameMatches(leaf, host)) peers.backends.push({ url, certificate: file, discovered: true });
+      if (apacheNameMatches(leaf, host))
+        peers.backends.push({ url, certificate: file, discovered: true });
     }
   }
   return peers;

@@ -47,7 +47,12 @@ export function collectRoutes(inputs: RouteInputs): ProxyRoute[] {
     for (const d of s.directives) {
       const index = urlIndex(d, false);
       if (index !== null) {
-        candidates.push({ directive: d, urlArgIndex: index, location: null, locationDirectives: [] });
+        candidates.push({
+          directive: d,
+          urlArgIndex: index,
+          location: null,
+          locationDirectives: [],
+        });
       }
     }
     for (const proxy of s.proxies) {
@@ -55,7 +60,12 @@ export function collectRoutes(inputs: RouteInputs): ProxyRoute[] {
         if (d.name.toLowerCase() !== 'balancermember') continue;
         const index = d.args[0] && /^[a-z0-9+.-]+:\/\//i.test(d.args[0].value) ? 0 : 1;
         if (d.args[index]) {
-          candidates.push({ directive: d, urlArgIndex: index, location: null, locationDirectives: [] });
+          candidates.push({
+            directive: d,
+            urlArgIndex: index,
+            location: null,
+            locationDirectives: [],
+          });
         }
       }
     }

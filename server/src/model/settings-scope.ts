@@ -9,7 +9,7 @@ export function lower(name: string): string {
   return name.toLowerCase();
 }
 
-/** FLAG directives: `on`/`off` in any case; anything else is an `argument` error and reads as null. */
+/** FLAG directives: `on`/`off` in any case; anything else (an `argument` error) reads as null. */
 export function readFlag(directive: DirectiveNode): boolean | null {
   const value = directive.args[0]?.value.toLowerCase();
   if (value === 'on') return true;
@@ -17,7 +17,7 @@ export function readFlag(directive: DirectiveNode): boolean | null {
   return null;
 }
 
-/** SSLVerifyClient / SSLProxyVerify: `off` = none, `on` = require (mod_ssl ssl_cmd_verify_parse). */
+/** SSLVerifyClient / SSLProxyVerify: `off` = none, `on` = require (ssl_cmd_verify_parse). */
 export function readVerifyMode(directive: DirectiveNode): VerifyMode | null {
   switch (directive.args[0]?.value.toLowerCase()) {
     case 'none':

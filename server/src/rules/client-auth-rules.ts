@@ -36,7 +36,8 @@ function checkVhost(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
         'client-ca-missing',
         verifyDirective,
         `SSLVerifyClient ${tls.verifyClient.value} on ${id} without SSLCACertificateFile or ` +
-          'SSLCACertificatePath: httpd warns AH01897 and every client certificate fails verification.',
+          'SSLCACertificatePath: httpd warns AH01897 and every client certificate fails ' +
+          'verification.',
       ),
     ];
   }
@@ -76,7 +77,8 @@ function depthFindings(ctx: RuleContext, vhost: VirtualHostModel, store: TrustSt
     atDirective(
       'verify-depth',
       target,
-      `Clients issued by ${via.value.subject} present a chain of ${needed.depth + 1} certificates, ` +
+      `Clients issued by ${via.value.subject} present a chain of ${needed.depth + 1} ` +
+        'certificates, ' +
         `which needs SSLVerifyDepth ${needed.depth}; it is ${depth.value}` +
         `${depth.directive ? '' : ' (the default)'}: httpd rejects them with AH02040 ` +
         '(Certificate Chain too long) and a TLS alert.',
@@ -88,7 +90,11 @@ function depthFindings(ctx: RuleContext, vhost: VirtualHostModel, store: TrustSt
   ];
 }
 
-function knownClientFindings(ctx: RuleContext, vhost: VirtualHostModel, store: TrustStore): Finding[] {
+function knownClientFindings(
+  ctx: RuleContext,
+  vhost: VirtualHostModel,
+  store: TrustStore,
+): Finding[] {
   const findings: Finding[] = [];
   const verifyDirective = vhost.tls.verifyClient.directive;
   if (!verifyDirective) return findings;
@@ -96,10 +102,15 @@ function knownClientFindings(ctx: RuleContext, vhost: VirtualHostModel, store: T
   for (const client of knownClientChains(ctx)) {
     const leaf = client.leaf;
     const anchors = store.roots.map((r) => r.value);
-    const chain = buildChain(leaf.value, [...client.rest, ...store.certificates.map((c) => c.value)], anchors, {
-      at: ctx.at,
-      purpose: 'sslclient',
-    });
+    const chain = buildChain(
+      leaf.value,
+      [...client.rest, ...store.certificates.map((c) => c.value)],
+      anchors,
+      {
+        at: ctx.at,
+        purpose: 'sslclient',
+      },
+    );
     const related = [blockLocation(leaf.file, leaf.block, `known client: ${leaf.value.subject}`)];
     // A certificate merely found in the workspace may be meant for another vhost.
     const verifies = chain.trusted && chain.error === null;
@@ -112,7 +123,8 @@ function knownClientFindings(ctx: RuleContext, vhost: VirtualHostModel, store: T
         atDirective(
           'client-untrusted',
           verifyDirective,
-          `The known client ${leaf.value.subject} is rejected by this vhost: ${why}; it gets a TLS alert.`,
+          `The known client ${leaf.value.subject} is rejected by this vhost: ${why}; ` +
+            'it gets a TLS alert.',
           { related },
         ),
       );
@@ -129,7 +141,11 @@ function knownClientFindings(ctx: RuleContext, vhost: VirtualHostModel, store: T
             `${depth.value}: httpd rejects it with AH02040 and a TLS alert.`,
           {
             related,
-            data: { fix: 'set-depth', directive: 'SSLVerifyDepth', depth: chain.certificates.length - 1 },
+            data: {
+              fix: 'set-depth',
+              directive: 'SSLVerifyDepth',
+              depth: chain.certificates.length - 1,
+            },
           },
         ),
       );

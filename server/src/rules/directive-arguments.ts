@@ -57,8 +57,14 @@ function flagFindings(node: DirectiveNode): Finding[] {
 function verifyFindings(node: DirectiveNode): Finding[] {
   const word = node.args[0].value;
   if (VERIFY_MODES.has(word.toLowerCase())) return [];
-  return [atArgument('argument', node, 0,
-    `${node.name}: Invalid argument '${word}' (none, optional, require or optional_no_ca)`)];
+  return [
+    atArgument(
+      'argument',
+      node,
+      0,
+      `${node.name}: Invalid argument '${word}' (none, optional, require or optional_no_ca)`,
+    ),
+  ];
 }
 
 /** C atoi: optional blanks and sign, then leading digits; anything else stops it. */
@@ -74,9 +80,15 @@ function depthFindings(node: DirectiveNode): Finding[] {
     return [atArgument('argument', node, 0, `${node.name}: Invalid argument '${word}'`)];
   }
   if (/^\s*\+?\d+$/.test(word)) return [];
-  return [atArgument('argument', node, 0,
-    `${node.name} '${word}' is not a number; httpd silently reads it as ${depth}`,
-    { severity: 'warning' })];
+  return [
+    atArgument(
+      'argument',
+      node,
+      0,
+      `${node.name} '${word}' is not a number; httpd silently reads it as ${depth}`,
+      { severity: 'warning' },
+    ),
+  ];
 }
 
 function protocolFindings(node: DirectiveNode): Finding[] {
@@ -86,9 +98,10 @@ function protocolFindings(node: DirectiveNode): Finding[] {
     const word = arg.value.slice(sign.length).toLowerCase();
     if (PROTOCOLS.has(word)) return;
     if (word === 'sslv2' && sign === '-') return;
-    const message = word === 'sslv2'
-      ? `${node.name}: SSLv2 is no longer supported`
-      : `${node.name}: Illegal protocol '${arg.value}'`;
+    const message =
+      word === 'sslv2'
+        ? `${node.name}: SSLv2 is no longer supported`
+        : `${node.name}: Illegal protocol '${arg.value}'`;
     findings.push(atArgument('argument', node, index, message));
   });
   return findings;

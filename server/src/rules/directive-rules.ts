@@ -12,7 +12,11 @@
 import * as path from 'node:path';
 import type { ConfigNode, SectionNode } from '../config/types';
 import {
-  DIRECTIVES, lookupDirective, moduleIdOf, type DirectiveContext, type DirectiveInfo,
+  DIRECTIVES,
+  lookupDirective,
+  moduleIdOf,
+  type DirectiveContext,
+  type DirectiveInfo,
 } from '../config/directives';
 import { addModule, identifierOf, sourceFileOf } from '../config/modules';
 import type { Finding, Range } from '../findings';
@@ -126,14 +130,17 @@ function unknownName(node: ConfigNode): Finding[] {
   const suggestion = nearestName(written, KNOWN_NAMES, limit);
   if (suggestion === null) return [];
   const shown = suggestion.replace(/^</, '');
-  return [{
-    rule: 'unknown-directive',
-    file: node.file,
-    range: nameRange(node),
-    message: `Invalid command '${written}', perhaps misspelled or defined by a module not ` +
-      `included in the server configuration; did you mean '${suggestion}'?`,
-    data: { suggestion: shown },
-  }];
+  return [
+    {
+      rule: 'unknown-directive',
+      file: node.file,
+      range: nameRange(node),
+      message:
+        `Invalid command '${written}', perhaps misspelled or defined by a module not ` +
+        `included in the server configuration; did you mean '${suggestion}'?`,
+      data: { suggestion: shown },
+    },
+  ];
 }
 
 function notLoaded(node: ConfigNode, info: DirectiveInfo): Finding {
@@ -142,7 +149,8 @@ function notLoaded(node: ConfigNode, info: DirectiveInfo): Finding {
     rule: 'unknown-directive',
     file: node.file,
     range: nameRange(node),
-    message: `Invalid command '${spelled(node)}': it is defined by ${info.module}, which is ` +
+    message:
+      `Invalid command '${spelled(node)}': it is defined by ${info.module}, which is ` +
       `not loaded here (LoadModule ${id} ...).`,
     data: { module: id },
   };
@@ -153,9 +161,10 @@ function contextFindings(node: ConfigNode, info: DirectiveInfo, place: Place): F
   const what = spelled(node);
   let message: string;
   if (place.section === null) {
-    message = place.context === 'htaccess'
-      ? `${what} cannot occur within htaccess files`
-      : `${what} not allowed here (only inside a section)`;
+    message =
+      place.context === 'htaccess'
+        ? `${what} cannot occur within htaccess files`
+        : `${what} not allowed here (only inside a section)`;
   } else if (info.contexts.length === 1 && info.contexts[0] === 'server') {
     message = `${what} cannot occur within <${place.section.name}> section`;
   } else {

@@ -29,11 +29,22 @@ export function atArgument(
   extras: FindingExtras = {},
 ): Finding {
   const arg = directive.args[argIndex];
-  return { rule, file: directive.file, range: arg ? arg.range : directive.range, message, ...extras };
+  return {
+    rule,
+    file: directive.file,
+    range: arg ? arg.range : directive.range,
+    message,
+    ...extras,
+  };
 }
 
 /** A finding on the path argument of a file directive. */
-export function atFile(rule: RuleId, ref: FileRef, message: string, extras: FindingExtras = {}): Finding {
+export function atFile(
+  rule: RuleId,
+  ref: FileRef,
+  message: string,
+  extras: FindingExtras = {},
+): Finding {
   return atArgument(rule, ref.directive, ref.argIndex, message, extras);
 }
 
@@ -47,7 +58,9 @@ export function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const f of findings) {
-    const key = [f.rule, f.file, f.range.start.line, f.range.start.character, f.message].join('\u0000');
+    const key = [f.rule, f.file, f.range.start.line, f.range.start.character, f.message].join(
+      '\u0000',
+    );
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(f);

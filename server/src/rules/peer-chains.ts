@@ -33,7 +33,11 @@ export function depthNeededByStore(
   return best;
 }
 
-export function loadPeerChain(ctx: RuleContext, path: string, discovered = false): PeerChain | null {
+export function loadPeerChain(
+  ctx: RuleContext,
+  path: string,
+  discovered = false,
+): PeerChain | null {
   const file = ctx.pki.load(path);
   const [leaf, ...rest] = file.certificates;
   if (!leaf) return null;
@@ -46,7 +50,7 @@ export function knownClientChains(ctx: RuleContext): PeerChain[] {
     .filter((c): c is PeerChain => c !== null);
 }
 
-/** The known backend for a route (same host and port); a declared one wins over a discovered one. */
+/** The known backend for a route (same host and port); a declared one beats a discovered one. */
 export function knownBackendFor(ctx: RuleContext, route: ProxyRoute): KnownBackend | null {
   const matching = ctx.peers.backends.filter((backend) => {
     const url = parseBackendUrl(backend.url);

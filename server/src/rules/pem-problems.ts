@@ -21,14 +21,20 @@ export function pemFileProblems(ref: FileRef, file: LoadedPemFile, consequence: 
         `${path} has an END line and the next BEGIN line glued together on one line: OpenSSL's ` +
           `PEM reader fails on the whole file, so ${consequence}.`,
         {
-          related: glued.map((b) => blockLocation(file.path, b, `block ${b.index + 1}: ${b.label}`)),
+          related: glued.map((b) =>
+            blockLocation(file.path, b, `block ${b.index + 1}: ${b.label}`),
+          ),
           data: { fix: 'unglue-pem', localPath: file.path },
         },
       ),
     ];
   }
   if (pem.format === 'der') {
-    return [atFile('pem-invalid', ref, `${path} is DER, not PEM: ${consequence}.`, { data: { format: 'der' } })];
+    return [
+      atFile('pem-invalid', ref, `${path} is DER, not PEM: ${consequence}.`, {
+        data: { format: 'der' },
+      }),
+    ];
   }
   if (pem.format !== 'pem') {
     return [atFile('pem-invalid', ref, `${path} holds no PEM block: ${consequence}.`)];
@@ -40,7 +46,8 @@ export function pemFileProblems(ref: FileRef, file: LoadedPemFile, consequence: 
       atFile(
         'pem-invalid',
         ref,
-        `Block ${block.index + 1} (${block.label}) of ${path} is damaged (${block.defects.join(', ')}): ` +
+        `Block ${block.index + 1} (${block.label}) of ${path} is damaged ` +
+          `(${block.defects.join(', ')}): ` +
           `${consequence}.`,
         { related: [blockLocation(file.path, block, block.defects.join(', '))] },
       ),
@@ -48,9 +55,14 @@ export function pemFileProblems(ref: FileRef, file: LoadedPemFile, consequence: 
   }
   for (const bad of file.badCertificates) {
     findings.push(
-      atFile('pem-invalid', ref, `Certificate block ${bad.block.index + 1} of ${path} is not X.509: ${consequence}.`, {
-        related: [blockLocation(bad.file, bad.block, bad.reason)],
-      }),
+      atFile(
+        'pem-invalid',
+        ref,
+        `Certificate block ${bad.block.index + 1} of ${path} is not X.509: ${consequence}.`,
+        {
+          related: [blockLocation(bad.file, bad.block, bad.reason)],
+        },
+      ),
     );
   }
   return findings;

@@ -31,9 +31,12 @@ export function proxyBundleRules(ctx: RuleContext): Finding[] {
       if (!route.tls || !tls.engine.value) continue;
       if (!seen.has(tls)) {
         seen.add(tls);
-        for (const ref of bundleFiles(ctx, tls)) findings.push(...checkBundle(ctx, ref.ref, ref.file));
+        for (const ref of bundleFiles(ctx, tls))
+          findings.push(...checkBundle(ctx, ref.ref, ref.file));
       }
-      const file = tls.machineCertificateFile ? ctx.pki.load(tls.machineCertificateFile.localPath) : null;
+      const file = tls.machineCertificateFile
+        ? ctx.pki.load(tls.machineCertificateFile.localPath)
+        : null;
       if (file && file.problem === null && !(file.pem?.glued ?? false)) {
         findings.push(...clientSelectionFindings(ctx, route, analyze(ctx, file)));
       }
@@ -53,7 +56,10 @@ function analyze(ctx: RuleContext, file: LoadedPemFile): MachineBundleAnalysis {
 function bundleFiles(ctx: RuleContext, tls: ProxyTls): { ref: FileRef; file: LoadedPemFile }[] {
   const out: { ref: FileRef; file: LoadedPemFile }[] = [];
   if (tls.machineCertificateFile) {
-    out.push({ ref: tls.machineCertificateFile, file: ctx.pki.load(tls.machineCertificateFile.localPath) });
+    out.push({
+      ref: tls.machineCertificateFile,
+      file: ctx.pki.load(tls.machineCertificateFile.localPath),
+    });
   }
   if (tls.machineCertificatePath) {
     for (const entry of ctx.pki.listDirectory(tls.machineCertificatePath.localPath)) {
@@ -107,9 +113,15 @@ function checkBundle(ctx: RuleContext, ref: FileRef, file: LoadedPemFile): Findi
   return findings;
 }
 
-function issueFinding(ref: FileRef, file: LoadedPemFile, issue: MachineBundleIssue): Finding | null {
+function issueFinding(
+  ref: FileRef,
+  file: LoadedPemFile,
+  issue: MachineBundleIssue,
+): Finding | null {
   const extras: FindingExtras = {
-    related: issue.blocks.map((b) => blockLocation(file.path, b, `block ${b.index + 1}: ${b.label}`)),
+    related: issue.blocks.map((b) =>
+      blockLocation(file.path, b, `block ${b.index + 1}: ${b.label}`),
+    ),
   };
   const path = ref.deployedPath;
   switch (issue.kind) {
@@ -155,7 +167,12 @@ function issueFinding(ref: FileRef, file: LoadedPemFile, issue: MachineBundleIss
       );
     case 'read-error':
     case 'no-usable-pair':
-      return atFile('proxy-bundle-no-key', ref, `No certificate/key pair in ${path}: ${NO_CLIENT_CERT}.`, extras);
+      return atFile(
+        'proxy-bundle-no-key',
+        ref,
+        `No certificate/key pair in ${path}: ${NO_CLIENT_CERT}.`,
+        extras,
+      );
     case 'trusted-as-ca':
       return null;
   }

@@ -41,7 +41,8 @@ export function clientSelectionFindings(
     atFile(
       'proxy-client-missing',
       ref,
-      `${route.url} asks for a client certificate issued by ${advertised.map((c) => c.subject).join(' or ')}; ` +
+      `${route.url} asks for a client certificate issued by ` +
+        `${advertised.map((c) => c.subject).join(' or ')}; ` +
         `Apache's certificate is issued by ${first.value.issuer} and its chain to those CAs is ` +
         'neither in the file nor in SSLProxyMachineCertificateChainFile, so Apache sends none ' +
         '(AH02269) and the backend rejects the proxy: 502.',
@@ -52,7 +53,8 @@ export function clientSelectionFindings(
 
 /** Whether the certificate or a certificate above it in `pool` is issued by an advertised CA. */
 function reachesAdvertised(cert: CertView, pool: CertView[], advertised: CertView[]): boolean {
-  const isAdvertisedIssuer = (c: CertView) => advertised.some((ca) => sameName(c.issuerDer, ca.subjectDer));
+  const isAdvertisedIssuer = (c: CertView) =>
+    advertised.some((ca) => sameName(c.issuerDer, ca.subjectDer));
   let current: CertView | undefined = cert;
   const visited = new Set<string>();
   while (current && !visited.has(current.sha256)) {

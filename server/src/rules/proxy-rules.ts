@@ -51,7 +51,8 @@ function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute
         'proxy-ca-missing',
         verifyDirective,
         `SSLProxyVerify ${tls.verify.value} without SSLProxyCACertificateFile or ` +
-          `SSLProxyCACertificatePath: httpd warns AH01897 and ${FAIL_500}; the system CA store is ` +
+          `SSLProxyCACertificatePath: httpd warns AH01897 and ${FAIL_500}; ` +
+          'the system CA store is ' +
           'never used.',
       ),
     );
@@ -68,7 +69,11 @@ function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute
     findings.push(...chainFindings(ctx, route, store, chain));
   }
   findings.push(...identityFindings(ctx, vhost, route, chain));
-  if (backend?.requireClientCertificate && !tls.machineCertificateFile && !tls.machineCertificatePath) {
+  if (
+    backend?.requireClientCertificate &&
+    !tls.machineCertificateFile &&
+    !tls.machineCertificatePath
+  ) {
     findings.push(
       atArgument(
         'proxy-client-missing',
@@ -91,7 +96,11 @@ function chainFindings(
   const tls = route.proxyTls;
   const depth = tls.verifyDepth;
   const depthTarget = depth.directive ?? tls.verify.directive ?? route.directive;
-  const depthFix = (needed: number) => ({ fix: 'set-depth', directive: 'SSLProxyVerifyDepth', depth: needed });
+  const depthFix = (needed: number) => ({
+    fix: 'set-depth',
+    directive: 'SSLProxyVerifyDepth',
+    depth: needed,
+  });
 
   if (!chain) {
     const needed = depthNeededByStore(store, ctx.at);
@@ -112,7 +121,9 @@ function chainFindings(
   }
 
   const leaf = chain.leaf;
-  const related = [blockLocation(leaf.file, leaf.block, `backend certificate: ${leaf.value.subject}`)];
+  const related = [
+    blockLocation(leaf.file, leaf.block, `backend certificate: ${leaf.value.subject}`),
+  ];
   const built = buildChain(
     leaf.value,
     [...chain.rest, ...store.certificates.map((c) => c.value)],
@@ -168,7 +179,9 @@ function identityFindings(
   if (mode === 'none' || tls.verify.value === 'none') {
     const cause =
       mode === 'none'
-        ? (tls.checkPeerName.value === false ? tls.checkPeerName.directive : tls.checkPeerCN.directive)
+        ? tls.checkPeerName.value === false
+          ? tls.checkPeerName.directive
+          : tls.checkPeerCN.directive
         : tls.verify.directive;
     const what =
       mode === 'none' && tls.verify.value === 'none'
@@ -221,7 +234,9 @@ function peerNameFinding(
   subject: string,
   chain: PeerChain,
 ): Finding {
-  const related = [blockLocation(chain.leaf.file, chain.leaf.block, `backend certificate: ${subject}`)];
+  const related = [
+    blockLocation(chain.leaf.file, chain.leaf.block, `backend certificate: ${subject}`),
+  ];
   const preserve = route.preserveHost.directive;
   if (name.fromClientHost && preserve) {
     return atDirective(
@@ -237,7 +252,8 @@ function peerNameFinding(
     'proxy-peer-name',
     route.directive,
     route.urlArgIndex,
-    `The backend certificate (${subject}) does not cover ${name.hostname}: AH02411 and ${FAIL_500}.`,
+    `The backend certificate (${subject}) does not cover ${name.hostname}: ` +
+      `AH02411 and ${FAIL_500}.`,
     { related, data: { fix: 'peer-name', hostname: name.hostname, backendHost: route.host } },
   );
 }

@@ -18,9 +18,14 @@ export function revocationRules(ctx: RuleContext): Finding[] {
     if (check.directive === null || mode === 'none' || mode === '') continue;
     if (tls.revocationFile !== null || tls.revocationPath !== null) continue;
     const id = vhostLabel(vhost.serverName.value, vhost.port);
-    findings.push(atDirective('revocation', check.directive,
-      `AH01899: Host ${id}: CRL checking has been enabled, but neither SSLCARevocationFile ` +
-      'nor SSLCARevocationPath is configured; httpd refuses to start.'));
+    findings.push(
+      atDirective(
+        'revocation',
+        check.directive,
+        `AH01899: Host ${id}: CRL checking has been enabled, but neither SSLCARevocationFile ` +
+          'nor SSLCARevocationPath is configured; httpd refuses to start.',
+      ),
+    );
   }
   return findings;
 }

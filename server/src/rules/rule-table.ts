@@ -1,7 +1,8 @@
 /**
  * The one rule table: stable id, default level, what is wrong, what Apache does about it,
- * and where to read more (the Apache manual section behind it). Settings map ids to levels; messages of individual findings add the
- * specifics (file, names, depths) but never change what a rule means.
+ * and where to read more (the Apache manual section behind it). Settings map ids to levels;
+ * messages of individual findings add the specifics (file, names, depths) but never change
+ * what a rule means.
  */
 import type { RuleId } from '../findings';
 import type { RuleInfo } from './types';
@@ -39,7 +40,8 @@ const rows: Record<RuleId, Row> = {
   'include-missing': {
     severity: 'error',
     title: 'Include names nothing, or includes recurse',
-    apache: 'httpd refuses to start: Could not open configuration file / No matches for the wildcard',
+    apache:
+      'httpd refuses to start: Could not open configuration file / No matches for the wildcard',
     docs: `${CORE}include`,
   },
   'undefined-variable': {
@@ -63,7 +65,8 @@ const rows: Record<RuleId, Row> = {
   'pem-glued': {
     severity: 'error',
     title: 'END and BEGIN lines glued together',
-    apache: "OpenSSL's reader fails on the whole file: AH02562 (no start) or AH02206 (no client cert)",
+    apache:
+      "OpenSSL's reader fails on the whole file: AH02562 (no start) or AH02206 (no client cert)",
     docs: `${MOD_SSL}sslproxymachinecertificatefile`,
   },
   'key-mismatch': {
@@ -194,7 +197,7 @@ const rows: Record<RuleId, Row> = {
   },
   'proxy-peer-unchecked': {
     severity: 'information',
-    title: "Backend identity is not checked",
+    title: 'Backend identity is not checked',
     apache: 'accepted: any certificate the backend presents is trusted for this name',
     docs: `${MOD_SSL}sslproxycheckpeername`,
   },

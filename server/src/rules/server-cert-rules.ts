@@ -51,7 +51,12 @@ function checkPair(
   if (findings.some((f) => f.rule === 'chain-order')) return findings;
   findings.push(...leafFindings(vhost, id, certRef, leaf.value, leaf));
   findings.push(
-    ...validityFindings(ctx, certRef, leaf, 'clients reject the handshake (certificate has expired)'),
+    ...validityFindings(
+      ctx,
+      certRef,
+      leaf,
+      'clients reject the handshake (certificate has expired)',
+    ),
   );
   return findings;
 }
@@ -67,7 +72,10 @@ function keyFindings(
 ): Finding[] {
   const key = keyFile.keys[0];
   if (!key) {
-    const where = keyRef === certRef ? `${certRef.deployedPath} (no SSLCertificateKeyFile)` : keyRef.deployedPath;
+    const where =
+      keyRef === certRef
+        ? `${certRef.deployedPath} (no SSLCertificateKeyFile)`
+        : keyRef.deployedPath;
     return [
       atFile(
         'key-missing',
@@ -92,9 +100,14 @@ function keyFindings(
   }
   if (!key.value.publicKey) {
     return [
-      atFile('pem-invalid', keyRef, `The private key for ${id} cannot be read (${key.value.error ?? 'bad key'}).`, {
-        related: [keyBlock],
-      }),
+      atFile(
+        'pem-invalid',
+        keyRef,
+        `The private key for ${id} cannot be read (${key.value.error ?? 'bad key'}).`,
+        {
+          related: [keyBlock],
+        },
+      ),
     ];
   }
   if (keyMatchesCertificate(key.value, leaf.value)) return [];
@@ -106,12 +119,17 @@ function keyFindings(
         'chain-order',
         certRef,
         `The first certificate in ${certRef.deployedPath} is not the leaf: the key matches ` +
-          `certificate #${matching.block.index + 1} (${matching.value.subject}). httpd refuses to start: ` +
+          `certificate #${matching.block.index + 1} (${matching.value.subject}). ` +
+          'httpd refuses to start: ' +
           `AH02565. Put the leaf first, then its intermediates.`,
         {
           related: [
             blockLocation(leaf.file, leaf.block, `first certificate: ${leaf.value.subject}`),
-            blockLocation(matching.file, matching.block, `leaf matching the key: ${matching.value.subject}`),
+            blockLocation(
+              matching.file,
+              matching.block,
+              `leaf matching the key: ${matching.value.subject}`,
+            ),
           ],
           data: { fix: 'reorder-chain', leafIndex: matching.block.index },
         },
@@ -125,7 +143,10 @@ function keyFindings(
       `The private key does not match the certificate ${leaf.value.subject} of ${id}: httpd ` +
         'refuses to start with AH02565 (certificate and private key do not match).',
       {
-        related: [keyBlock, blockLocation(leaf.file, leaf.block, `certificate: ${leaf.value.subject}`)],
+        related: [
+          keyBlock,
+          blockLocation(leaf.file, leaf.block, `certificate: ${leaf.value.subject}`),
+        ],
       },
     ),
   ];
@@ -198,11 +219,14 @@ function nameFindings(
       verdict === 'cn-only'
         ? `${name} is only in the certificate's CN (no subjectAltName): browsers reject it.`
         : `The certificate of ${id} (${cert.subject}) does not cover ${name}` +
-          (apacheWarns ? ': httpd warns AH01909 and clients reject the name.' : ': clients reject the name.');
+          (apacheWarns
+            ? ': httpd warns AH01909 and clients reject the name.'
+            : ': clients reject the name.');
     if (directive) findings.push(atDirective('server-name', directive, message, { related }));
     else if (vhost.section) {
       const aliasDirective = findAlias(vhost, name);
-      if (aliasDirective) findings.push(atDirective('server-name', aliasDirective, message, { related }));
+      if (aliasDirective)
+        findings.push(atDirective('server-name', aliasDirective, message, { related }));
     }
   }
   return findings;

@@ -47,9 +47,14 @@ export function weakCryptoRules(ctx: RuleContext): Finding[] {
     file.certificates.forEach((located: Located<CertView>) => {
       const weak = weakness(located.value);
       if (weak === null) return;
-      findings.push(atFile('weak-crypto', ref,
-        `${located.value.subject} in ${ref.deployedPath} has ${weak}; clients refuse it.`,
-        { related: [blockLocation(located.file, located.block, 'this certificate')] }));
+      findings.push(
+        atFile(
+          'weak-crypto',
+          ref,
+          `${located.value.subject} in ${ref.deployedPath} has ${weak}; clients refuse it.`,
+          { related: [blockLocation(located.file, located.block, 'this certificate')] },
+        ),
+      );
     });
   }
   return findings;
