@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
-import { checkConfig, type CheckResult } from './engine';
+import { checkConfig, type CheckOptions, type CheckResult } from './engine';
 import { applySuppressions } from './features/suppressions';
 import type { FileSource } from './config/types';
 import type { PkiStore } from './pki/types';
@@ -38,6 +38,8 @@ export interface DocumentCheckResult {
   dependencies: string[];
   /** The engine's result (suppressed findings removed), for hover, links, lenses and fixes. */
   engine: CheckResult;
+  /** The layered options the engine ran with (Verify mTLS chain reuses them). */
+  options: CheckOptions;
 }
 
 function bufferFirstSource(buffers: ReadonlyMap<string, string>): FileSource {
@@ -87,5 +89,5 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
 
   const dependencies = [...new Set([...files, ...result.referencedFiles])];
   if (project !== null) dependencies.push(project.file);
-  return { diagnostics, dependencies, engine: result };
+  return { diagnostics, dependencies, engine: result, options };
 }

@@ -35,6 +35,7 @@ import { bufferOrDisk, EditorRequests, type EditorDocument } from './features/ed
 import { findProjectFile } from './project-file';
 import { PROJECT_FILE_NAME } from './features/code-actions';
 import type { CheckResult } from './engine';
+import { parseVerifyArgument, runVerifyChain } from './features/verify-command';
 
 const DEBOUNCE_MS = 300;
 /**
@@ -289,9 +290,30 @@ async function generateCertificates(argument: unknown): Promise<unknown> {
   return answer;
 }
 
+/** A fresh check of the named document (buffers win), then the report as webview HTML. */
+async function verifyChain(argument: unknown): Promise<unknown> {
+  const request = parseVerifyArgument(argument);
+  const document = request === null ? undefined : documents.get(request.uri);
+  const entry = document ? entryPath(document) : request && uriToPath(request.uri);
+  if (request === null || entry === null) return { html: null, message: 'open an Apache config' };
+  const settings = await settingsFor(request.uri);
+  const checked = checkDocument({ entry, workspaceFolder: folderOf(entry), settings,
+    buffers: openBuffers(), pki });
+  const answer = await runVerifyChain({ argument: request, entry, check: checked.engine,
+    options: checked.options });
+  logger.info(`Verify mTLS chain: ${answer.reports.length} vhosts${request.live ? ', live' : ''}`);
+  return answer;
+}
+
 connection.onExecuteCommand(({ command, arguments: args }) => {
   if (command === 'httpdMtls.server.generateCertificates') {
     return generateCertificates(args?.[0]);
+  }
+  if (command === 'httpdMtls.server.verifyChain') {
+    return verifyChain(args?.[0]).catch((error: unknown) => {
+      logger.error('Verify mTLS chain failed', error);
+      return { html: null, message: `failed: ${error instanceof Error ? error.message : error}` };
+    });
   }
   logger.info(`Command ${command}: not implemented yet`);
   return { implemented: false, message: `${command} is not implemented yet` };

@@ -17,6 +17,8 @@ export interface HtmlOptions {
   /** Random per render (base64 or hex); used in the CSP and on the style and script tags. */
   nonce: string;
   title?: string;
+  /** Adds a "Run live handshakes" button that posts `{ command: 'live' }` (editor only). */
+  liveButton?: boolean;
 }
 
 const MARK: Record<HopStatus | 'skipped', string> = {
@@ -55,6 +57,7 @@ export function renderVerifyHtml(reports: VerifyReport[], options: HtmlOptions):
 </head>
 <body>
 <h1>${title}</h1>
+${options.liveButton === true ? LIVE_BUTTON : ''}
 ${body}
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>
@@ -93,6 +96,9 @@ ${node(report.vhost, 'Apache (server identity)', identity?.status)}
 <div class="backends">${backendColumn || NO_BACKEND}</div>
 </div>`;
 }
+
+const LIVE_BUTTON =
+  '<p><button class="action" data-command="live">Run live handshakes</button></p>';
 
 const NO_BACKEND = '<div class="row"><div class="sub">no https backend</div></div>';
 
@@ -170,6 +176,9 @@ h2 a { font-size: 0.8em; color: var(--vscode-textLink-foreground); }
 .certs { display: flex; flex-wrap: wrap; gap: 6px; }
 .cert { border: 1px dashed var(--vscode-panel-border, gray); padding: 4px 8px; max-width: 40em; }
 .cert .role { font-weight: bold; }
+button.action { color: var(--vscode-button-foreground); background: var(--vscode-button-background);
+  border: none; padding: 4px 12px; cursor: pointer; }
+button.action:hover { background: var(--vscode-button-hoverBackground); }
 code { font-family: var(--vscode-editor-font-family); }
 `;
 
@@ -177,6 +186,11 @@ const SCRIPT = `
 (function () {
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
   document.addEventListener('click', function (event) {
+    const action = event.target instanceof Element ? event.target.closest('[data-command]') : null;
+    if (action && vscode) {
+      vscode.postMessage({ command: action.getAttribute('data-command') });
+      return;
+    }
     const target = event.target instanceof Element ? event.target.closest('[data-file]') : null;
     if (!target || !vscode) return;
     event.preventDefault();
