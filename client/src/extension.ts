@@ -13,6 +13,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { generateCertificates } from './generate-certificates';
+import { verifyChain } from './verify-chain';
 
 const CLIENT_ID = 'httpdMtls';
 /** Palette command -> its title and the server command it forwards to. */
@@ -25,6 +26,12 @@ const COMMANDS: Record<string, { title: string; serverCommand: string }> = {
     title: 'Generate mTLS certificates',
     serverCommand: 'httpdMtls.server.generateCertificates',
   },
+};
+
+/** Commands with a client side of their own (prompts, a webview); the rest just forward. */
+const OWN_HANDLERS: Record<string, (client: LanguageClient, argument: unknown) => Promise<void>> = {
+  'httpdMtls.verifyChain': verifyChain,
+  'httpdMtls.generateCertificates': (client) => generateCertificates(client),
 };
 
 let client: LanguageClient | undefined;
@@ -74,9 +81,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
 
   client = new LanguageClient(CLIENT_ID, 'httpd-mtls', serverOptions, clientOptions);
   for (const [command, { title, serverCommand }] of Object.entries(COMMANDS)) {
-    const run = command === 'httpdMtls.generateCertificates'
-      ? (): Promise<void> => (client === undefined ? Promise.resolve()
-        : generateCertificates(client).catch((error: unknown) => {
+    const own = OWN_HANDLERS[command];
+    const run = own
+      ? (argument?: unknown): Promise<void> => (client === undefined ? Promise.resolve()
+        : own(client, argument).catch((error: unknown) => {
           void window.showErrorMessage(`${title} failed: ${String(error)}`);
         }))
       : (): Promise<void> => forward(serverCommand, title);
