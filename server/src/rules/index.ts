@@ -1,5 +1,6 @@
 /** Runs every rule family over one topology. A family that throws is a bug: it is isolated. */
 import type { Finding } from '../findings';
+import { chainRules } from './chain-rules';
 import { clientAuthRules } from './client-auth-rules';
 import { dedupe } from './finding-helpers';
 import { directiveRules } from './directive-rules';
@@ -15,6 +16,7 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   directives: directiveRules,
   files: fileRules,
   'server-certificate': serverCertRules,
+  chain: chainRules,
   'client-auth': clientAuthRules,
   proxy: proxyRules,
   'proxy-bundle': proxyBundleRules,
