@@ -124,7 +124,24 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
     await page.keyboard.press('Escape');
   });
 
-  for (const title of ['Verify mTLS chain', 'Generate mTLS certificates']) {
+  it('runs "Verify mTLS chain" from the palette and shows the hops in a webview', async () => {
+    await workbench.findCommand(page, 'Verify mTLS chain');
+    await workbench.runSelectedCommand(page, 'Verify mTLS chain');
+    await page.locator('.tab', { hasText: 'mTLS chain' })
+      .waitFor({ timeout: workbench.UI_TIMEOUT_MS });
+
+    // The cursor is in the <VirtualHost> (hover step): its backend hop fails, no SSLProxyEngine.
+    const report = workbench.webview(page);
+    const backendHop = report.locator('article.hop[data-kind="apache-to-backend"]');
+    await backendHop.waitFor({ timeout: workbench.UI_TIMEOUT_MS });
+    await workbench.screenshot(page, 'verify-mtls-chain');
+    assert.match(await backendHop.getAttribute('class') ?? '', /\bfail\b/);
+    assert.match(await backendHop.locator('h3').innerText(), /\u2192 gunicorn\.app\.server:6662/);
+    assert.equal(await report.locator('article.hop[data-kind="client-to-apache"].pass').count(), 1);
+    await workbench.dismissCommandUi(page);
+  });
+
+  for (const title of ['Generate mTLS certificates']) {
     it(`runs "${title}" from the command palette`, async () => {
       await workbench.findCommand(page, title);
       const effect = await workbench.runSelectedCommand(page, title);

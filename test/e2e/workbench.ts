@@ -2,7 +2,7 @@
 // Every helper waits for what the page shows (a status bar text, a list row), never a delay.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { screenshotDir } from './e2e-deps';
 
 export const UI_TIMEOUT_MS = 20_000;
@@ -131,4 +131,12 @@ export async function dismissCommandUi(page: Page): Promise<void> {
   await command.waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
   await page.locator(NOTIFICATION).first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+}
+
+/**
+ * The document of the active webview. VS Code 1.100 nests it twice: the workbench's
+ * `iframe.webview.ready` hosts the page in `#active-frame`; locators wait for both.
+ */
+export function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
