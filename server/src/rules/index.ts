@@ -5,6 +5,7 @@ import { clientAuthRules } from './client-auth-rules';
 import { dedupe } from './finding-helpers';
 import { directiveRules } from './directive-rules';
 import { fileRules } from './file-rules';
+import { keyPermissionRules } from './key-permissions-rules';
 import { proxyBundleRules } from './proxy-bundle-rules';
 import { proxyRules } from './proxy-rules';
 import { revocationRules } from './revocation-rules';
@@ -22,6 +23,7 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   'proxy-bundle': proxyBundleRules,
   revocation: revocationRules,
   'weak-crypto': weakCryptoRules,
+  'key-permissions': keyPermissionRules,
 };
 
 export interface RuleRun {
