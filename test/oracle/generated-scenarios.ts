@@ -18,7 +18,8 @@ export interface GeneratedScenario {
   checkerGap?: string;
 }
 
-function gap(scenario: GeneratedScenario, reason: string): GeneratedScenario {
+/** Marks a row the checker does not predict yet (none is marked now; kept for new rows). */
+export function gap(scenario: GeneratedScenario, reason: string): GeneratedScenario {
   return { ...scenario, checkerGap: reason };
 }
 
@@ -148,9 +149,9 @@ function serverCertRows(): GeneratedScenario[] {
     row('server-int1-with-chain', {
       serverCert: cat('server-int1.crt', 'int1.crt'), serverKey: cat('server-int1.key'),
     }, served, null),
-    gap(row('server-int1-without-chain', {
+    row('server-int1-without-chain', {
       serverCert: cat('server-int1.crt'), serverKey: cat('server-int1.key'),
-    }, status(null), 'chain-incomplete'), 'chain-incomplete is in the rule table only'),
+    }, status(null), 'chain-incomplete'),
     row('server-der-cert', { serverCert: cat('server.der') }, noStart(['AH02562']),
       'pem-invalid'),
     row('server-encrypted-key', { serverKey: cat('server-encrypted.key') },
