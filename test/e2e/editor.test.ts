@@ -139,6 +139,12 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
     assert.match(await backendHop.locator('h3').innerText(), /\u2192 gunicorn\.app\.server:6662/);
     assert.equal(await report.locator('article.hop[data-kind="client-to-apache"].pass').count(), 1);
     await workbench.dismissCommandUi(page);
+
+    // Clicking the failing check posts `open`; the editor's cursor lands on the ProxyPass.
+    await backendHop.locator('li.check.fail[data-file]').first().click();
+    await page.locator('[id="status.editor.selection"]', {
+      hasText: `Ln ${positions.proxyPassLine + 1}, Col 1`,
+    }).waitFor({ timeout: workbench.UI_TIMEOUT_MS });
   });
 
   for (const title of ['Generate mTLS certificates']) {
