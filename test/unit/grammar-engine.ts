@@ -24,7 +24,10 @@ interface StateStack {
   readonly _stateStackBrand: void;
 }
 interface TextMateGrammar {
-  tokenizeLine(line: string, state: StateStack | null): { tokens: LineToken[]; ruleStack: StateStack };
+  tokenizeLine(
+    line: string,
+    state: StateStack | null,
+  ): { tokens: LineToken[]; ruleStack: StateStack };
 }
 interface TextMateModule {
   INITIAL: StateStack;
