@@ -43,8 +43,8 @@ Options:
   --at YYYY-MM-DD               judge certificate validity at this date (UTC midnight)
   --apache-version 2.4.N        target Apache version (default 2.4.71)
   --openssl-version 3.0|1.1     target OpenSSL version (default 3.0)
-  --manifest FILE               project file (default: .httpd-mtls.json beside the config or
-                                in a parent folder up to the working directory)
+  --manifest FILE               project file (default: the nearest .httpd-mtls.json in the
+                                config's folder or a parent folder)
   -h, --help                    this help
 `;
 
