@@ -1,5 +1,6 @@
 /** Runs every rule family over one topology. A family that throws is a bug: it is isolated. */
 import type { Finding } from '../findings';
+import { caKeyRules } from './ca-key-rules';
 import { chainRules } from './chain-rules';
 import { clientAuthRules } from './client-auth-rules';
 import { dedupe } from './finding-helpers';
@@ -24,6 +25,7 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   revocation: revocationRules,
   'weak-crypto': weakCryptoRules,
   'key-permissions': keyPermissionRules,
+  'ca-key': caKeyRules,
 };
 
 export interface RuleRun {
