@@ -3,6 +3,7 @@ import type { Finding } from '../findings';
 import { caKeyRules } from './ca-key-rules';
 import { chainRules } from './chain-rules';
 import { clientAuthRules } from './client-auth-rules';
+import { crlRules } from './crl-rules';
 import { dedupe } from './finding-helpers';
 import { directiveRules } from './directive-rules';
 import { fileRules } from './file-rules';
@@ -23,6 +24,7 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   proxy: proxyRules,
   'proxy-bundle': proxyBundleRules,
   revocation: revocationRules,
+  crl: crlRules,
   'weak-crypto': weakCryptoRules,
   'key-permissions': keyPermissionRules,
   'ca-key': caKeyRules,
