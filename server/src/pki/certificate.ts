@@ -1,6 +1,8 @@
 /**
  * X.509 certificate view over pkijs. Parsing is synchronous; views are cached by the SHA-256
- * of the DER so a certificate named by many directives is parsed once.
+ * of the DER so a certificate named by many directives is parsed once. Certificates in the
+ * common profile are read by the strict DER fast path (`certificate-der.ts`, same view);
+ * pkijs reads everything else and decides what is not a certificate.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
@@ -12,6 +14,8 @@ import {
   signatureAlgorithmName,
   type NameAttribute,
 } from './cert-names';
+import { readCertificateDer } from './certificate-der';
+import { DerOutOfProfile } from './der';
 import { describePublicKey } from './public-key';
 import type { CertView, KeyUsageFlags, PublicKeyInfo } from './types';
 
@@ -46,16 +50,30 @@ export function parseCertificate(der: Uint8Array): CertView {
   const cached = cache.get(sha256);
   if (cached !== undefined) return cached;
 
+  let view: CertView;
+  try {
+    view = readCertificateDer(der, sha256);
+  } catch (error) {
+    if (!(error instanceof DerOutOfProfile)) throw error;
+    view = parseCertificateWithPkijs(der, sha256);
+  }
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(sha256, view);
+  return view;
+}
+
+/**
+ * The pkijs path alone, uncached: the parser of record for certificates outside the fast
+ * profile, and the reference the fast path is tested against.
+ */
+export function parseCertificateWithPkijs(der: Uint8Array, sha256 = sha256Hex(der)): CertView {
   let certificate: pkijs.Certificate;
   try {
     certificate = pkijs.Certificate.fromBER(der);
   } catch (error) {
     throw new CertificateParseError('not a DER X.509 certificate', { cause: error });
   }
-  const view = buildView(certificate, new Uint8Array(der), sha256);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(sha256, view);
-  return view;
+  return buildView(certificate, new Uint8Array(der), sha256);
 }
 
 function buildView(certificate: pkijs.Certificate, der: Uint8Array, sha256: string): CertView {

@@ -5,8 +5,10 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { DerOutOfProfile } from './der';
 import { describePublicKey, samePublicKey } from './public-key';
-import type { CertView, KeyFormat, KeyView, PemBlock } from './types';
+import { describePkcs1Der, describePkcs8Der, describeSec1Der } from './public-key-der';
+import type { CertView, KeyFormat, KeyView, PemBlock, PublicKeyInfo } from './types';
 
 const TRADITIONAL_LABELS = new Set(['RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
 const DER_TYPES = ['pkcs8', 'pkcs1', 'sec1'] as const;
@@ -40,7 +42,36 @@ export function readKey(block: PemBlock): KeyView {
   if (format === 'traditional' && !TRADITIONAL_LABELS.has(block.label)) {
     return { format, encrypted, publicKey: null, error: `unsupported key label ${block.label}` };
   }
+  const fast = fastPublicKey(block.label, block.der);
+  if (fast !== null) return { format, encrypted, publicKey: fast };
+  return readKeyWithNode(block);
+}
+
+/** The node:crypto path alone: the reader of record, and the fast path's test reference. */
+export function readKeyWithNode(block: PemBlock): KeyView {
+  const format = keyFormatOf(block);
   return fromKeyObject(format, () => createPrivateKey(toPem(block.label, block.der!)));
+}
+
+const FAST_READERS: Record<string, (der: Uint8Array) => PublicKeyInfo> = {
+  'PRIVATE KEY': describePkcs8Der,
+  'RSA PRIVATE KEY': describePkcs1Der,
+  'EC PRIVATE KEY': (der) => describeSec1Der(der),
+};
+
+/**
+ * The public half read from the DER without OpenSSL (common RSA and EC keys, see
+ * `public-key-der.ts`); null when the key is outside that profile.
+ */
+function fastPublicKey(label: string, der: Uint8Array): PublicKeyInfo | null {
+  const reader = FAST_READERS[label];
+  if (reader === undefined) return null;
+  try {
+    return reader(der);
+  } catch (error) {
+    if (error instanceof DerOutOfProfile) return null;
+    throw error;
+  }
 }
 
 /** A key read from a DER file, with the PEM label it would have. */
@@ -56,6 +87,11 @@ export interface DerKey {
 export function readDerKey(der: Uint8Array): DerKey | null {
   const buffer = Buffer.from(der);
   for (const type of DER_TYPES) {
+    const fast = fastPublicKey(DER_LABELS[type], der);
+    if (fast !== null) {
+      const format = type === 'pkcs8' ? 'pkcs8' : 'traditional';
+      return { label: DER_LABELS[type], key: { format, encrypted: false, publicKey: fast } };
+    }
     try {
       const key = createPrivateKey({ key: buffer, format: 'der', type });
       const format = type === 'pkcs8' ? 'pkcs8' : 'traditional';
