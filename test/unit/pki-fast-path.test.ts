@@ -5,9 +5,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPem } from '../../server/src/pki/pem';
-import { parseCertificateWithPkijs, sha256Hex } from '../../server/src/pki/certificate';
+import {
+  parseCertificate,
+  parseCertificateWithPkijs,
+  sha256Hex,
+  verifyWithX509,
+} from '../../server/src/pki/certificate';
 import { readCertificateDer } from '../../server/src/pki/certificate-der';
 import { DerOutOfProfile } from '../../server/src/pki/der';
+import { verifySignatureDer } from '../../server/src/pki/signature-der';
 import { isPrivateKeyLabel, readKey, readKeyWithNode } from '../../server/src/pki/keys';
 import type { PemBlock } from '../../server/src/pki/types';
 
@@ -117,4 +123,26 @@ test('a key whose embedded public point is off the curve is left to OpenSSL', ()
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('fast signature checks agree with X509Certificate.verify on fixture pairs', () => {
+  const views = blocksOf(SOURCES.flatMap(filesUnder))
+    .filter((block) => block.label.endsWith('CERTIFICATE'))
+    .map((block) => parseCertificate(block.der!));
+  let fast = 0;
+  let verified = 0;
+  for (const certificate of views) {
+    // Every issuer by name (the real question) and a few unrelated keys (must be false).
+    const candidates = views.filter(
+      (issuer, i) => i < 4 || Buffer.from(issuer.subjectDer).equals(certificate.issuerDer),
+    );
+    for (const issuer of candidates) {
+      const result = verifySignatureDer(certificate, issuer);
+      if (result === null) continue;
+      fast++;
+      if (result) verified++;
+      assert.equal(result, verifyWithX509(certificate, issuer), certificate.subject);
+    }
+  }
+  assert.ok(fast >= views.length && verified >= views.length / 2, `${fast} fast, ${verified} ok`);
 });

@@ -16,6 +16,7 @@ import {
 } from './cert-names';
 import { readCertificateDer } from './certificate-der';
 import { DerOutOfProfile } from './der';
+import { verifySignatureDer } from './signature-der';
 import { describePublicKey } from './public-key';
 import type { CertView, KeyUsageFlags, PublicKeyInfo } from './types';
 
@@ -207,7 +208,8 @@ function toHex(bytes: Uint8Array): string {
 
 /**
  * True when `issuer`'s public key verifies `certificate`'s signature (OpenSSL via
- * node:crypto). False when either certificate cannot be loaded by OpenSSL.
+ * node:crypto: the TBS bytes directly for RSA PKCS#1 / ECDSA with SHA-2, else through
+ * X509Certificate). False when either certificate cannot be loaded by OpenSSL.
  * Memoized per pair of views: a view stands for fixed DER (views are cached by content hash),
  * and every check re-asks the same pairs (trust stores are rebuilt per vhost and route).
  */
@@ -219,14 +221,19 @@ export function isSignedBy(certificate: CertView, issuer: CertView): boolean {
   }
   let verified = byIssuer.get(issuer);
   if (verified === undefined) {
-    try {
-      verified = nodeCertificate(certificate).verify(nodeCertificate(issuer).publicKey);
-    } catch {
-      verified = false;
-    }
+    verified = verifySignatureDer(certificate, issuer) ?? verifyWithX509(certificate, issuer);
     byIssuer.set(issuer, verified);
   }
   return verified;
+}
+
+/** The X509Certificate path alone: for any algorithm, and the fast path's test reference. */
+export function verifyWithX509(certificate: CertView, issuer: CertView): boolean {
+  try {
+    return nodeCertificate(certificate).verify(nodeCertificate(issuer).publicKey);
+  } catch {
+    return false;
+  }
 }
 
 /** Certificate view -> issuer view -> whether the issuer's key verifies its signature. */
