@@ -144,7 +144,10 @@ function missingIssuer(leaf: CertView, pool: CertView[], known: CertView[]): Mis
 function issuerIn(cert: CertView, candidates: CertView[]): CertView | null {
   return (
     candidates.find(
-      (c) => c.sha256 !== cert.sha256 && sameBytes(c.subjectDer, cert.issuerDer) && isSignedBy(cert, c),
+      (c) =>
+        c.sha256 !== cert.sha256 &&
+        sameBytes(c.subjectDer, cert.issuerDer) &&
+        isSignedBy(cert, c),
     ) ?? null
   );
 }
@@ -189,8 +192,8 @@ function knownCertificates(ctx: RuleContext): CertView[] {
     const tls = vhost.tls;
     refs.push(...tls.certificateFiles, tls.chainFile, tls.caCertificateFile, tls.caCertificatePath);
     for (const route of vhost.routes) {
-      const proxy = route.proxyTls;
-      refs.push(proxy.caCertificateFile, proxy.caCertificatePath, proxy.machineCertificateChainFile);
+      const { caCertificateFile, caCertificatePath, machineCertificateChainFile } = route.proxyTls;
+      refs.push(caCertificateFile, caCertificatePath, machineCertificateChainFile);
     }
   }
   const certificates = loadTrustStore(ctx.pki, refs).certificates.map((c) => c.value);
