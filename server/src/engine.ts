@@ -9,7 +9,7 @@ import { buildTopology } from './model/build';
 import { discoverPeers } from './model/peer-discovery';
 import type { KnownPeers, Topology } from './model/types';
 import { createPkiStore } from './pki/store';
-import type { PkiStore } from './pki/types';
+import type { LoadedPemFile, PkiStore } from './pki/types';
 import { runRules } from './rules/index';
 
 export const DEFAULT_APACHE_VERSION = '2.4.71';
@@ -70,19 +70,35 @@ function discovered(root: string | undefined, topology: Topology, pki: PkiStore)
   return root === undefined ? { clients: [], backends: [] } : discoverPeers(root, topology, pki);
 }
 
-/** Wraps a store to record which files a check read. */
+/**
+ * Wraps a store for one check: records which files the check read and answers each path
+ * once. Rule families ask for the same files many times, and each ask of the shared store
+ * costs a stat; one answer per check also gives every rule the same snapshot of a file.
+ */
 function trackingStore(inner: PkiStore): { store: PkiStore; paths: Set<string> } {
+  const loaded = new Map<string, LoadedPemFile>();
+  const listed = new Map<string, string[]>();
   const paths = new Set<string>();
   return {
     paths,
     store: {
       load(localPath) {
         paths.add(localPath);
-        return inner.load(localPath);
+        let file = loaded.get(localPath);
+        if (file === undefined) {
+          file = inner.load(localPath);
+          loaded.set(localPath, file);
+        }
+        return file;
       },
       listDirectory(localPath) {
         paths.add(localPath);
-        return inner.listDirectory(localPath);
+        let names = listed.get(localPath);
+        if (names === undefined) {
+          names = inner.listDirectory(localPath);
+          listed.set(localPath, names);
+        }
+        return names;
       },
     },
   };

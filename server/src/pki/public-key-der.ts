@@ -166,7 +166,7 @@ function namedCurve(parameters: DerElement): PrimeCurve {
 }
 
 function curveOidFor(curve: PrimeCurve): string {
-  return Object.keys(CURVES).find((oid) => CURVES[oid] === curve)!;
+  return Object.keys(CURVES).find((oid) => CURVES[oid] === curve) as string;
 }
 
 /** Uncompressed point on the curve: OpenSSL refuses a point off the curve when decoding. */
@@ -200,9 +200,16 @@ function rsaSpki(modulus: Uint8Array, exponent: Uint8Array): Uint8Array {
 
 /** SPKI for an EC key on a named curve with an uncompressed point. */
 function ecSpki(curveOid: string, point: Uint8Array): Uint8Array {
-  const algorithm = tlv(TAG_SEQUENCE, oidTlv(OID_EC), oidTlv(curveOid));
+  let algorithm = ecAlgorithms.get(curveOid);
+  if (algorithm === undefined) {
+    algorithm = tlv(TAG_SEQUENCE, oidTlv(OID_EC), oidTlv(curveOid));
+    ecAlgorithms.set(curveOid, algorithm);
+  }
   return tlv(TAG_SEQUENCE, algorithm, tlv(TAG_BIT_STRING, Uint8Array.of(0), point));
 }
+
+/** Curve OID -> encoded AlgorithmIdentifier (ecPublicKey, curve), built once. */
+const ecAlgorithms = new Map<string, Uint8Array>();
 
 function oidTlv(dotted: string): Uint8Array {
   const [first, second, ...rest] = dotted.split('.').map(Number);
