@@ -18,7 +18,8 @@ import type { Finding, Range } from '../findings';
 import { evaluateCondition } from './conditions';
 import { expandInclude } from './include-files';
 import { addModule, initialModules } from './modules';
-import { CONDITIONAL_SECTIONS, parseConfig } from './parser';
+import { parseConfigCached } from './parse-cache';
+import { CONDITIONAL_SECTIONS } from './parser';
 import { applyMappings, serverRootRelative } from './paths';
 import type {
   ConfigNode, DirectiveNode, LoadOptions, LoadedConfig, SectionNode, Word,
@@ -102,7 +103,7 @@ class Loader {
 
   /** Parses and records a file; returns the frame that reads it (not yet on the stack). */
   private openFile(file: string, text: string, out: ConfigNode[], chain: readonly string[]) {
-    const parsed = parseConfig(text, file);
+    const parsed = parseConfigCached(text, file);
     this.files.push(file);
     for (const finding of parsed.findings) this.findings.push(finding);
     return { nodes: parsed.nodes, next: 0, out, includeChain: [...chain, file] };

@@ -3,7 +3,7 @@
  * and re-reads it only when it changed. Certificates are parsed once per content hash
  * (see `parseCertificate`). All file errors become a `FileProblem`; nothing here throws.
  */
-import { readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import { CertificateParseError, parseCertificate } from './certificate';
@@ -59,17 +59,32 @@ export function createPkiStore(): PkiStore {
 
 /**
  * Regular files in a directory (symlinks followed, as OpenSSL's hash lookup does), as
- * joined paths in byte order; empty when the path is not a readable directory.
+ * joined paths in byte order; empty when the path is not a readable directory. Entry types
+ * come from the directory listing itself; only symlinks and unknown types cost a stat.
  */
 function listDirectory(localPath: string): string[] {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(localPath);
+    entries = readdirSync(localPath, { withFileTypes: true });
   } catch {
     return [];
   }
-  const sorted = names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return sorted.map((name) => join(localPath, name)).filter(isRegularFile);
+  const files = entries.filter((entry) => {
+    if (entry.isFile()) return true;
+    if (!entry.isSymbolicLink() && !isUnknownType(entry)) return false;
+    return isRegularFile(join(localPath, entry.name));
+  });
+  const sorted = files
+    .map((entry) => entry.name)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return sorted.map((name) => join(localPath, name));
+}
+
+/** Some file systems report DT_UNKNOWN: then only a stat tells. */
+function isUnknownType(entry: Dirent): boolean {
+  return !entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink() &&
+    !entry.isFIFO() && !entry.isSocket() && !entry.isCharacterDevice() &&
+    !entry.isBlockDevice();
 }
 
 function isRegularFile(path: string): boolean {
