@@ -38,6 +38,16 @@ export function fileRules(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
   const findings: Finding[] = [];
   const unmappedFolders = new Map<string, Finding>();
+  // Many directives name the same file (a shared CA in every vhost): one stat per path.
+  const states = new Map<string, PathState>();
+  const stateOf = (path: string): PathState => {
+    let state = states.get(path);
+    if (state === undefined) {
+      state = pathState(path);
+      states.set(path, state);
+    }
+    return state;
+  };
 
   for (const directive of walkDirectives(config.nodes)) {
     const name = directive.name.toLowerCase();
@@ -49,13 +59,13 @@ export function fileRules(ctx: RuleContext): Finding[] {
     if (/^pkcs11:/i.test(arg.value) && name.startsWith('sslcertificate')) continue;
 
     const { deployedPath, localPath } = resolveServerPath(config, arg.value);
-    const state = pathState(localPath);
+    const state = stateOf(localPath);
     const ok = wantsFile ? state === 'file' : state === 'directory';
     if (ok) continue;
 
     const mapped = deployedPath !== localPath;
     const folder = dirname(deployedPath);
-    if (!mapped && state === 'absent' && pathState(dirname(localPath)) === 'absent') {
+    if (!mapped && state === 'absent' && stateOf(dirname(localPath)) === 'absent') {
       const existing = unmappedFolders.get(folder);
       if (existing) {
         existing.related?.push({ file: directive.file, range: arg.range, message: deployedPath });
