@@ -4,6 +4,7 @@
  * flags over the project file over defaults. Relative flag paths are relative to the cwd.
  */
 import * as fs from 'node:fs';
+import { readRegularTextOrNothing } from './safe-read';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkConfig } from './engine';
@@ -22,11 +23,7 @@ import type { CliIo } from './cli-io';
 
 /** A file's text for suppression comments; undefined when it cannot be read. */
 function readFileOrNothing(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readRegularTextOrNothing(file);
 }
 
 export const CHECK_USAGE = `Usage: httpd-mtls check [options] FILE...
@@ -185,13 +182,7 @@ function formatReport(report: Report, request: CheckRequest, cwd: string): strin
     toolVersion: version,
     informationUri: repository.url.replace(/^git\+/, '').replace(/\.git$/, ''),
     cwd,
-    readLines: (file) => {
-      try {
-        return fs.readFileSync(file, 'utf8').split(/\r?\n/);
-      } catch {
-        return null;
-      }
-    },
+    readLines: (file) => readRegularTextOrNothing(file)?.split(/\r?\n/) ?? null,
   });
 }
 

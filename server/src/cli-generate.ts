@@ -5,15 +5,25 @@
  * never key material or passwords.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularText } from './safe-read';
 import { parseArgs } from 'node:util';
 import type { CliIo } from './cli-io';
 import { describeGeneration, GenerateForInputError, planForConfig } from './cli-generate-for';
 import {
-  KEY_TYPES, caPathsIn, colonFingerprint, generateForTargets,
-  generateIntermediateCa, generateRootCa, generateSeedPki, loadIssuingCa, planCaFiles,
-  type GenerationTarget, type KeyType, type PlannedFile, type SubjectFields,
+  KEY_TYPES,
+  caPathsIn,
+  colonFingerprint,
+  generateForTargets,
+  generateIntermediateCa,
+  generateRootCa,
+  generateSeedPki,
+  loadIssuingCa,
+  planCaFiles,
+  type GenerationTarget,
+  type KeyType,
+  type PlannedFile,
+  type SubjectFields,
 } from './pki/generate';
 import { RefusedWriteError, writePlannedFiles, type WrittenFile } from './write-files';
 
@@ -107,11 +117,15 @@ function subjectDefaults(values: ParsedValues): Omit<SubjectFields, 'commonName'
 }
 
 /** The password and, when we made it up, the file that records it. */
-function pkcs12Password(values: ParsedValues, cwd: string, p12Path: string)
-  : { password: string; file: PlannedFile | null } {
+function pkcs12Password(
+  values: ParsedValues,
+  cwd: string,
+  p12Path: string,
+): { password: string; file: PlannedFile | null } {
   const passwordFile = values['p12-password-file'];
   if (passwordFile !== undefined) {
-    const text = fs.readFileSync(path.resolve(cwd, passwordFile), 'utf8');
+    const text = readRegularText(path.resolve(cwd, passwordFile));
+    if (text instanceof Error) throw new UsageError(`${passwordFile}: ${text.message}`);
     const password = text.split(/\r?\n/)[0] ?? '';
     if (password === '') throw new UsageError(`${passwordFile}: the first line is empty`);
     return { password, file: null };
@@ -142,18 +156,30 @@ function caOptions(values: ParsedValues, keyType: KeyType) {
 }
 
 const LEAF_TARGETS: Record<string, (out: string) => [GenerationTarget['kind'], string][]> = {
-  server: (out) => [['server-certificate', path.join(out, 'server.crt')],
-    ['server-key', path.join(out, 'server.key')]],
-  backend: (out) => [['backend-certificate', path.join(out, 'backend.crt')],
-    ['backend-key', path.join(out, 'backend.key')]],
-  client: (out) => [['client-certificate', path.join(out, 'client.crt')],
-    ['client-key', path.join(out, 'client.key')], ['client-pkcs12', path.join(out, 'client.p12')]],
-  'proxy-client': (out) => [['proxy-client-bundle', path.join(out, 'proxy-client.pem')],
-    ['proxy-client-chain', path.join(out, 'proxy-client-chain.pem')]],
+  server: (out) => [
+    ['server-certificate', path.join(out, 'server.crt')],
+    ['server-key', path.join(out, 'server.key')],
+  ],
+  backend: (out) => [
+    ['backend-certificate', path.join(out, 'backend.crt')],
+    ['backend-key', path.join(out, 'backend.key')],
+  ],
+  client: (out) => [
+    ['client-certificate', path.join(out, 'client.crt')],
+    ['client-key', path.join(out, 'client.key')],
+    ['client-pkcs12', path.join(out, 'client.p12')],
+  ],
+  'proxy-client': (out) => [
+    ['proxy-client-bundle', path.join(out, 'proxy-client.pem')],
+    ['proxy-client-chain', path.join(out, 'proxy-client-chain.pem')],
+  ],
 };
 
-async function planFiles(profile: string, values: ParsedValues, cwd: string)
-  : Promise<PlannedFile[]> {
+async function planFiles(
+  profile: string,
+  values: ParsedValues,
+  cwd: string,
+): Promise<PlannedFile[]> {
   const out = path.resolve(cwd, required('out', values.out));
   const keyType = keyTypeOf(values['key-type'] ?? '');
   const days = wholeNumber('days', values.days ?? '', 1);
@@ -163,22 +189,31 @@ async function planFiles(profile: string, values: ParsedValues, cwd: string)
     const serverNames = values['server-name'] ?? [];
     if (serverNames.length === 0) throw new UsageError('--server-name is required');
     const p12 = pkcs12Password(values, cwd, path.join(out, 'client', 'client.p12'));
-    const files = await generateSeedPki(out, {
-      apacheServerNames: serverNames,
-      backendHost: required('backend-host', values['backend-host']),
-      clientName: required('client-name', values['client-name']),
-    }, {
-      keyType, days, pkcs12Password: p12.password,
-      caSubject: caOptions(values, keyType).subject, subjectDefaults: subjectDefaults(values),
-    });
+    const files = await generateSeedPki(
+      out,
+      {
+        apacheServerNames: serverNames,
+        backendHost: required('backend-host', values['backend-host']),
+        clientName: required('client-name', values['client-name']),
+      },
+      {
+        keyType,
+        days,
+        pkcs12Password: p12.password,
+        caSubject: caOptions(values, keyType).subject,
+        subjectDefaults: subjectDefaults(values),
+      },
+    );
     return p12.file === null ? files : [...files, p12.file];
   }
-  if (profile === 'ca') return planCaFiles(await generateRootCa(caOptions(values, keyType)),
-    caPathsIn(out));
+  if (profile === 'ca')
+    return planCaFiles(await generateRootCa(caOptions(values, keyType)), caPathsIn(out));
   if (profile === 'intermediate') {
     const issuer = await loadCa();
-    return planCaFiles(await generateIntermediateCa(caOptions(values, keyType), issuer),
-      caPathsIn(out));
+    return planCaFiles(
+      await generateIntermediateCa(caOptions(values, keyType), issuer),
+      caPathsIn(out),
+    );
   }
 
   const leafTargets = LEAF_TARGETS[profile];
@@ -186,10 +221,12 @@ async function planFiles(profile: string, values: ParsedValues, cwd: string)
   const names = values.name ?? [];
   if (names.length === 0) throw new UsageError('--name is required');
   const targets = leafTargets(out).map(([kind, file]) => ({ path: file, kind, names }));
-  const p12 = profile === 'client' ? pkcs12Password(values, cwd, path.join(out, 'client.p12'))
-    : null;
+  const p12 =
+    profile === 'client' ? pkcs12Password(values, cwd, path.join(out, 'client.p12')) : null;
   const files = await generateForTargets(targets, await loadCa(), {
-    keyType, days, subjectDefaults: subjectDefaults(values),
+    keyType,
+    days,
+    subjectDefaults: subjectDefaults(values),
     ...(p12 === null ? {} : { pkcs12Password: p12.password }),
   });
   return p12?.file ? [...files, p12.file] : files;
@@ -197,13 +234,19 @@ async function planFiles(profile: string, values: ParsedValues, cwd: string)
 
 function describe(file: WrittenFile): string {
   const mode = file.mode.toString(8).padStart(4, '0');
-  const fingerprint = file.certificateSha256 === null ? ''
-    : `\n        SHA-256 ${colonFingerprint(file.certificateSha256)}`;
+  const fingerprint =
+    file.certificateSha256 === null
+      ? ''
+      : `\n        SHA-256 ${colonFingerprint(file.certificateSha256)}`;
   return `  ${mode}  ${file.path}  (${file.description})${fingerprint}\n`;
 }
 
-async function runGenerateFor(values: ParsedValues, positionals: string[], io: CliIo,
-  cwd: string): Promise<number> {
+async function runGenerateFor(
+  values: ParsedValues,
+  positionals: string[],
+  io: CliIo,
+  cwd: string,
+): Promise<number> {
   if (positionals.length > 0) throw new UsageError('--for takes no PROFILE');
   const generation = await planForConfig({
     config: values.for ?? '',
@@ -228,8 +271,12 @@ async function runGenerateFor(values: ParsedValues, positionals: string[], io: C
 export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS,
-      allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) {
       io.stdout.write(GENERATE_USAGE);
       return 0;
@@ -251,8 +298,11 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`httpd-mtls generate: ${message}\nnothing was written\n`);
       return 1;
     }
-    const usage = error instanceof UsageError || (error instanceof TypeError
-      && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+    const usage =
+      error instanceof UsageError ||
+      (error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS'));
     io.stderr.write(`httpd-mtls generate: ${message}\n${usage ? `\n${GENERATE_USAGE}` : ''}`);
     return 2;
   }

@@ -5,6 +5,7 @@
  * file URI. The server publishes what this returns.
  */
 import * as fs from 'node:fs';
+import { readRegularTextOrNothing } from './safe-read';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { checkConfig, type CheckOptions, type CheckResult } from './engine';
@@ -45,13 +46,7 @@ export interface DocumentCheckResult {
 function bufferFirstSource(buffers: ReadonlyMap<string, string>): FileSource {
   return {
     readText(file) {
-      const buffered = buffers.get(file);
-      if (buffered !== undefined) return buffered;
-      try {
-        return fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+      return buffers.get(file) ?? readRegularTextOrNothing(file);
     },
   };
 }

@@ -4,13 +4,17 @@
  * layered as for diagnostics), then dispatches on the request's mode. Errors come back as
  * messages with paths only.
  */
-import * as fs from 'node:fs';
+import { readRegularTextOrNothing } from './safe-read';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkConfig } from './engine';
 import type { FileSource } from './config/types';
 import {
-  defaultsFor, generateMissing, generateSeed, type GenerateAnswer, type GenerateDefaults,
+  defaultsFor,
+  generateMissing,
+  generateSeed,
+  type GenerateAnswer,
+  type GenerateDefaults,
 } from './features/generate-command';
 import { isGenerateMissingArgs } from './features/generate-code-action';
 import { KEY_TYPES, type KeyType } from './pki/generate';
@@ -52,8 +56,7 @@ function keyTypeOf(text: unknown): KeyType {
 
 function bufferSource(buffers: ReadonlyMap<string, string>): FileSource {
   return {
-    readText: (file) => buffers.get(file) ?? (fs.existsSync(file)
-      ? fs.readFileSync(file, 'utf8') : undefined),
+    readText: (file) => buffers.get(file) ?? readRegularTextOrNothing(file),
   };
 }
 
@@ -68,12 +71,17 @@ export async function runGenerateRequest(input: GenerateRequestInput): Promise<G
   const folder = input.workspaceFolder(entry);
   const manifest = findProjectFile(entry, folder);
   const project = manifest === null ? null : readProjectFile(manifest, input.buffers.get(manifest));
-  const root = project === null ? folder ?? path.dirname(entry) : path.dirname(project.file);
+  const root = project === null ? (folder ?? path.dirname(entry)) : path.dirname(project.file);
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(input.settings, root));
   options.files = bufferSource(input.buffers);
   options.pki = input.pki;
-  const context = { uri, check: checkConfig(entry, options), workspaceRoot: root,
-    pki: input.pki, write: writePlannedFiles };
+  const context = {
+    uri,
+    check: checkConfig(entry, options),
+    workspaceRoot: root,
+    pki: input.pki,
+    write: writePlannedFiles,
+  };
 
   try {
     if (missing !== null) return await generateMissing(context, missing.localPath, 'ec-p256');

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularText } from './safe-read';
 import { RULE_IDS, type Range } from './findings';
 import type { PathMapping } from './config/types';
 import type { KnownBackend, KnownClient } from './rules/types';
@@ -60,10 +61,10 @@ export function findProjectFile(
 export function readProjectFile(file: string, text?: string): ProjectFile {
   const absolute = path.resolve(file);
   if (text === undefined) {
-    try {
-      text = fs.readFileSync(absolute, 'utf8');
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+    const read = readRegularText(absolute);
+    if (typeof read === 'string') text = read;
+    else {
+      const reason = read.message;
       const start = { line: 0, character: 0 };
       return {
         file: absolute,
@@ -129,12 +130,14 @@ export function parseProjectFile(file: string, text: string): ProjectFile {
     if (missing.length > 0) return wrong(node, where, `an object with "${missing.join('", "')}"`);
     return result;
   };
-  const list = (item: Reader): Reader => (node, where) => {
-    if (node.kind !== 'array') return wrong(node, where, 'an array');
-    return node.items
-      .map((child, index) => item(child, `${where}[${index}]`))
-      .filter((value) => value !== undefined);
-  };
+  const list =
+    (item: Reader): Reader =>
+    (node, where) => {
+      if (node.kind !== 'array') return wrong(node, where, 'an array');
+      return node.items
+        .map((child, index) => item(child, `${where}[${index}]`))
+        .filter((value) => value !== undefined);
+    };
 
   const readers: Record<string, Reader> = {
     $schema: () => undefined,

@@ -12,7 +12,7 @@
  *   nodes (which keep their own `file`).
  * Never throws; files come from `options.files` first, then disk.
  */
-import * as fs from 'node:fs';
+import { readRegularText } from '../safe-read';
 import * as path from 'node:path';
 import type { Finding, Range } from '../findings';
 import { evaluateCondition } from './conditions';
@@ -22,7 +22,12 @@ import { parseConfigCached } from './parse-cache';
 import { CONDITIONAL_SECTIONS } from './parser';
 import { applyMappings, serverRootRelative } from './paths';
 import type {
-  ConfigNode, DirectiveNode, LoadOptions, LoadedConfig, SectionNode, Word,
+  ConfigNode,
+  DirectiveNode,
+  LoadOptions,
+  LoadedConfig,
+  SectionNode,
+  Word,
 } from './types';
 import { substituteVariables } from './variables';
 
@@ -42,15 +47,7 @@ interface Frame {
 function readText(file: string, options: LoadOptions): string | Error {
   const buffered = options.files?.readText(file);
   if (buffered !== undefined) return buffered;
-  try {
-    // httpd opens only regular files (and /dev/null); reading a FIFO here would block forever.
-    if (file !== '/dev/null' && !fs.statSync(file).isFile()) {
-      return new Error('not a regular file');
-    }
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
+  return readRegularText(file);
 }
 
 function errnoText(error: Error): string {

@@ -4,7 +4,7 @@
  * language server answers hover, completion, links, symbols, folding, lenses and code
  * actions through here; nothing here touches the connection.
  */
-import * as fs from 'node:fs';
+import { readRegularTextOrNothing } from '../safe-read';
 import type {
   CodeAction,
   CodeLens,
@@ -116,11 +116,5 @@ export function bufferOrDisk(
   buffers: ReadonlyMap<string, string>,
   file: string,
 ): string | undefined {
-  const buffered = buffers.get(file);
-  if (buffered !== undefined) return buffered;
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return buffers.get(file) ?? readRegularTextOrNothing(file);
 }
