@@ -2,6 +2,7 @@
  * Reading directive values the way mod_ssl's and core's handlers parse them, so the model
  * holds what Apache would hold (not what the text says).
  */
+import { cAtoi } from '../config/atoi';
 import type { DirectiveNode } from '../config/types';
 import type { VerifyMode } from './types';
 
@@ -40,10 +41,6 @@ export function readVerifyMode(directive: DirectiveNode): VerifyMode | null {
  * `abc` is 0 and `2x` is 2; a negative value is a startup error (null here).
  */
 export function readDepth(directive: DirectiveNode): number | null {
-  const text = directive.args[0]?.value ?? '';
-  const match = /^\s*([+-]?)(\d*)/.exec(text);
-  const digits = match?.[2] ?? '';
-  const value = digits === '' ? 0 : Number.parseInt(digits, 10);
-  if (match?.[1] === '-' && value > 0) return null;
-  return value;
+  const value = cAtoi(directive.args[0]?.value ?? '');
+  return value < 0 ? null : value;
 }

@@ -5,6 +5,7 @@
  * reads it differently from what it says (SSLVerifyDepth `abc` is atoi 0).
  */
 import type { DirectiveInfo } from '../config/directives';
+import { cAtoi } from '../config/atoi';
 import type { DirectiveNode } from '../config/types';
 import type { Finding } from '../findings';
 import { atArgument, atDirective } from './finding-helpers';
@@ -67,19 +68,14 @@ function verifyFindings(node: DirectiveNode): Finding[] {
   ];
 }
 
-/** C atoi: optional blanks and sign, then leading digits; anything else stops it. */
-function atoi(text: string): number {
-  const match = /^[\s]*([+-]?\d+)/.exec(text);
-  return match === null ? 0 : Number.parseInt(match[1], 10);
-}
-
 function depthFindings(node: DirectiveNode): Finding[] {
   const word = node.args[0].value;
-  const depth = atoi(word);
+  const depth = cAtoi(word);
   if (depth < 0) {
     return [atArgument('argument', node, 0, `${node.name}: Invalid argument '${word}'`)];
   }
-  if (/^\s*\+?\d+$/.test(word)) return [];
+  // A plain number reads as itself unless it overflows C's int.
+  if (/^\s*\+?\d+$/.test(word) && BigInt(word.trim()) === BigInt(depth)) return [];
   return [
     atArgument(
       'argument',

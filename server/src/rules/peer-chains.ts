@@ -19,7 +19,11 @@ export function depthNeededByStore(
   store: TrustStore,
   at: Date,
 ): { depth: number; via: Located<CertView> } | null {
-  let best: { depth: number; via: Located<CertView> } | null = null;
+  // A leaf issued by a root CA of the store is a chain of 2: depth 1 (0 only takes self-signed).
+  const rootCa = store.roots.find((r) => r.value.isCA);
+  let best: { depth: number; via: Located<CertView> } | null = rootCa
+    ? { depth: 1, via: rootCa }
+    : null;
   const anchors = store.roots.map((r) => r.value);
   const pool = store.certificates.map((c) => c.value);
   for (const ca of store.certificates) {
