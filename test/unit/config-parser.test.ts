@@ -1,3 +1,4 @@
+import { sharedCorpus } from '../support/shared-corpus';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,7 +7,7 @@ import { parseConfig } from '../../server/src/config/parser';
 import type { DirectiveNode, SectionNode } from '../../server/src/config/types';
 import { range, type Range } from '../../server/src/findings';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/certbot-apache-conf-files');
+const CORPUS = path.join(sharedCorpus(), 'certbot-apache-conf-files');
 
 function only(text: string): DirectiveNode {
   const parsed = parseConfig(text, 'x.conf');
@@ -55,7 +56,10 @@ describe('config parser: words', () => {
       values: ['x#y', '#', 'not', 'a', 'comment'],
       raws: ['x#y', '#', 'not', 'a', 'comment'],
       ranges: [
-        range(0, 2, 0, 5), range(0, 6, 0, 7), range(0, 8, 0, 11), range(0, 12, 0, 13),
+        range(0, 2, 0, 5),
+        range(0, 6, 0, 7),
+        range(0, 8, 0, 11),
+        range(0, 12, 0, 13),
         range(0, 14, 0, 21),
       ],
     },
@@ -76,12 +80,18 @@ describe('config parser: words', () => {
   for (const testCase of cases) {
     it(JSON.stringify(testCase.text), () => {
       const node = only(testCase.text);
-      assert.deepEqual(node.args.map((word) => word.value).slice(-testCase.values.length),
-        testCase.values);
-      assert.deepEqual(node.args.map((word) => word.raw).slice(-testCase.raws.length),
-        testCase.raws);
-      assert.deepEqual(node.args.map((word) => word.range).slice(-testCase.ranges.length),
-        testCase.ranges);
+      assert.deepEqual(
+        node.args.map((word) => word.value).slice(-testCase.values.length),
+        testCase.values,
+      );
+      assert.deepEqual(
+        node.args.map((word) => word.raw).slice(-testCase.raws.length),
+        testCase.raws,
+      );
+      assert.deepEqual(
+        node.args.map((word) => word.range).slice(-testCase.ranges.length),
+        testCase.ranges,
+      );
     });
   }
 
@@ -96,8 +106,10 @@ describe('config parser: words', () => {
 describe('config parser: lines', () => {
   it('joins continuations and keeps real positions of words on continued lines', () => {
     const node = only('BrowserMatch "MSIE [2-6]" \\\n    nokeepalive ssl-unclean \\\n  x\\\ny\n');
-    assert.deepEqual(node.args.map((word) => word.value),
-      ['MSIE [2-6]', 'nokeepalive', 'ssl-unclean', 'xy']);
+    assert.deepEqual(
+      node.args.map((word) => word.value),
+      ['MSIE [2-6]', 'nokeepalive', 'ssl-unclean', 'xy'],
+    );
     assert.deepEqual(node.args[1].range, range(1, 4, 1, 15));
     assert.deepEqual(node.args[2].range, range(1, 16, 1, 27));
     // A word split by a continuation starts on one line and ends on the next.
@@ -111,18 +123,27 @@ describe('config parser: lines', () => {
     const [first, second] = parsed.nodes as DirectiveNode[];
     assert.deepEqual(first.args[0].range, range(0, 2, 0, 3));
     assert.equal(first.args[0].value, '1');
-    assert.deepEqual(second.args.map((word) => word.value), ['2', '3']);
+    assert.deepEqual(
+      second.args.map((word) => word.value),
+      ['2', '3'],
+    );
     assert.deepEqual(second.args[1].range, range(2, 1, 2, 2));
   });
 
   it('skips comments only at the start of a logical line; a continued comment swallows', () => {
     const parsed = parseConfig('# c \\\nHidden 1\n  # indented\nShown 2\n', 'x.conf');
-    assert.deepEqual(parsed.nodes.map((node) => node.name), ['Shown']);
+    assert.deepEqual(
+      parsed.nodes.map((node) => node.name),
+      ['Shown'],
+    );
   });
 
   it('does not continue a backslash on the last line or one followed by blanks', () => {
     const parsed = parseConfig('A 1 \\ \nB 2\nC 3\\', 'x.conf');
-    assert.deepEqual(parsed.nodes.map((node) => node.name), ['A', 'B', 'C']);
+    assert.deepEqual(
+      parsed.nodes.map((node) => node.name),
+      ['A', 'B', 'C'],
+    );
     assert.equal((parsed.nodes[2] as DirectiveNode).args[0].value, '3\\');
   });
 });
@@ -134,8 +155,10 @@ describe('config parser: sections', () => {
     const section = parsed.nodes[0] as SectionNode;
     assert.equal(section.name, 'VirtualHost');
     assert.deepEqual(section.nameRange, range(0, 1, 0, 12));
-    assert.deepEqual(section.args.map((word) => [word.value, word.range]),
-      [['*:443', range(0, 13, 0, 18)]]);
+    assert.deepEqual(
+      section.args.map((word) => [word.value, word.range]),
+      [['*:443', range(0, 13, 0, 18)]],
+    );
     assert.deepEqual(section.openRange, range(0, 0, 0, 19));
     assert.deepEqual(section.closeRange, range(2, 0, 2, 14));
     assert.deepEqual(section.range, range(0, 0, 2, 14));
@@ -156,7 +179,10 @@ describe('config parser: sections', () => {
     const parsed = parseConfig('<IfModule a>\n<If "x > 1"> # y\n</If> </IfModule>', 'x');
     assert.deepEqual(parsed.findings, []);
     const inner = (parsed.nodes[0] as SectionNode).children[0] as SectionNode;
-    assert.deepEqual(inner.args.map((word) => word.value), ['x > 1']);
+    assert.deepEqual(
+      inner.args.map((word) => word.value),
+      ['x > 1'],
+    );
     // The trailing </IfModule> is ignored, so the conditional is open at the end of the
     // file, which httpd accepts when the condition holds.
     assert.equal((parsed.nodes[0] as SectionNode).closeRange, null);

@@ -1,13 +1,21 @@
 /**
  * Real-world configs httpd accepts must come out without errors, except `file-missing` /
  * `include-missing` for paths that really are absent on this machine. Reads
- * /work/shared/corpus in place (see its README) and a temp copy of Debian's stock
+ * shared/corpus in place (see its README) and a temp copy of Debian's stock
  * /etc/apache2 with default-ssl enabled, whose vhosts are compared with `apache2 -S`.
  */
+import { sharedCorpus } from '../support/shared-corpus';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  cpSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +24,39 @@ import { checkConfig, type CheckOptions } from '../../server/src/engine';
 import type { Finding } from '../../server/src/findings';
 import { RULES } from '../../server/src/rules/rule-table';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = sharedCorpus();
 const CERTBOT = join(CORPUS, 'certbot-apache-conf-files');
 
 /** Debian's default set plus what passing/README.modules says those snippets need. */
 const SNIPPET_MODULES = [
-  'access_compat', 'alias', 'auth_basic', 'authn_core', 'authn_file', 'authz_core',
-  'authz_host', 'authz_user', 'autoindex', 'deflate', 'dir', 'env', 'filter', 'mime',
-  'mpm_event', 'negotiation', 'reqtimeout', 'setenvif', 'status', 'ssl', 'socache_shmcb',
-  'proxy', 'proxy_http', 'headers', 'rewrite', 'macro', 'wsgi', 'userdir',
+  'access_compat',
+  'alias',
+  'auth_basic',
+  'authn_core',
+  'authn_file',
+  'authz_core',
+  'authz_host',
+  'authz_user',
+  'autoindex',
+  'deflate',
+  'dir',
+  'env',
+  'filter',
+  'mime',
+  'mpm_event',
+  'negotiation',
+  'reqtimeout',
+  'setenvif',
+  'status',
+  'ssl',
+  'socache_shmcb',
+  'proxy',
+  'proxy_http',
+  'headers',
+  'rewrite',
+  'macro',
+  'wsgi',
+  'userdir',
 ].map((short) => `${short}_module`);
 
 /** What /etc/apache2/envvars exports, pointed into `dir`. */
@@ -62,10 +94,12 @@ const snippets = [
   ...readdirSync(join(CERTBOT, 'passing'))
     .filter((name) => name !== 'README.modules')
     .map((name) => join(CERTBOT, 'passing', name)),
-  ...readdirSync(join(CORPUS, 'debian-multiple-vhosts/apache2/sites-available'))
-    .map((name) => join(CORPUS, 'debian-multiple-vhosts/apache2/sites-available', name)),
-  ...readdirSync(join(CORPUS, 'httpd-upstream-templates/extra'))
-    .map((name) => join(CORPUS, 'httpd-upstream-templates/extra', name)),
+  ...readdirSync(join(CORPUS, 'debian-multiple-vhosts/apache2/sites-available')).map((name) =>
+    join(CORPUS, 'debian-multiple-vhosts/apache2/sites-available', name),
+  ),
+  ...readdirSync(join(CORPUS, 'httpd-upstream-templates/extra')).map((name) =>
+    join(CORPUS, 'httpd-upstream-templates/extra', name),
+  ),
 ];
 
 for (const file of snippets) {
@@ -114,7 +148,9 @@ test('corpus failing/: missing quote is accepted by httpd; only the absent snake
 });
 
 test('corpus failing/: duplicated vhosts are legal; 1093b fails on its absent cert and key', () => {
-  const a = checkConfig(join(CERTBOT, 'failing/multivhost-1093.conf'), { modules: SNIPPET_MODULES });
+  const a = checkConfig(join(CERTBOT, 'failing/multivhost-1093.conf'), {
+    modules: SNIPPET_MODULES,
+  });
   assert.deepEqual(errorLines(a.findings), []);
   assert.equal(a.topology.vhosts.length, 2);
   const b = checkConfig(join(CERTBOT, 'failing/multivhost-1093b.conf'), {
@@ -157,19 +193,26 @@ function apacheVhosts(dir: string): string[] {
     .sort();
 }
 
-test('Debian stock /etc/apache2 with default-ssl: clean, and the same vhosts as apache2 -S', {
-  skip: existsSync(stock) ? false : 'apache2 is not installed',
-}, () => {
-  const dir = debianWithDefaultSsl();
-  const result = checkClean(join(dir, 'apache2.conf'), { serverRoot: dir, env: debianEnv(dir) });
-  const ours = result.topology.vhosts
-    .map((v) => `${realpathSync(v.section?.file ?? '')}:${(v.section?.openRange.start.line ?? 0) + 1}`)
-    .sort();
-  const apache = apacheVhosts(dir);
-  assert.equal(apache.length, 2, 'apache2 -S lists the http and the https vhost');
-  assert.deepEqual(ours, apache);
-  const missing = result.findings.filter((f) => f.rule === 'file-missing');
-  for (const finding of missing) {
-    assert.ok(!existsSync('/etc/ssl/certs/ssl-cert-snakeoil.pem'), finding.message);
-  }
-});
+test(
+  'Debian stock /etc/apache2 with default-ssl: clean, and the same vhosts as apache2 -S',
+  {
+    skip: existsSync(stock) ? false : 'apache2 is not installed',
+  },
+  () => {
+    const dir = debianWithDefaultSsl();
+    const result = checkClean(join(dir, 'apache2.conf'), { serverRoot: dir, env: debianEnv(dir) });
+    const ours = result.topology.vhosts
+      .map(
+        (v) =>
+          `${realpathSync(v.section?.file ?? '')}:${(v.section?.openRange.start.line ?? 0) + 1}`,
+      )
+      .sort();
+    const apache = apacheVhosts(dir);
+    assert.equal(apache.length, 2, 'apache2 -S lists the http and the https vhost');
+    assert.deepEqual(ours, apache);
+    const missing = result.findings.filter((f) => f.rule === 'file-missing');
+    for (const finding of missing) {
+      assert.ok(!existsSync('/etc/ssl/certs/ssl-cert-snakeoil.pem'), finding.message);
+    }
+  },
+);
