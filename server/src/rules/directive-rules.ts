@@ -124,11 +124,29 @@ function spelled(node: ConfigNode): string {
 }
 
 /** Near misses only: a short name gets one edit, a longer one two. */
+/** PEM armour read as a directive: a certificate or key file was included as config. */
+const PEM_ARMOUR = /^-----(BEGIN|END)\b/;
+
 function unknownName(node: ConfigNode): Finding[] {
   const written = node.kind === 'section' ? `<${node.name}` : node.name;
   const limit = node.name.length < 8 ? 1 : 2;
   const suggestion = nearestName(written, KNOWN_NAMES, limit);
-  if (suggestion === null) return [];
+  if (suggestion === null) {
+    // No module defines a name like this: certain, not a guess. (Other odd names stay silent:
+    // corpus trees hold flattened symlinks and install-time @@placeholders@@.)
+    const line = node.kind === 'directive' ? [node.name, ...node.args.map((a) => a.raw)] : [];
+    if (!PEM_ARMOUR.test(line.join(' '))) return [];
+    return [
+      {
+        rule: 'unknown-directive',
+        file: node.file,
+        range: nameRange(node),
+        message:
+          `Invalid command '${written}': a PEM certificate or key file is read as config ` +
+          '(an Include that names it?); httpd refuses to start.',
+      },
+    ];
+  }
   const shown = suggestion.replace(/^</, '');
   return [
     {
