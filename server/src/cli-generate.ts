@@ -33,8 +33,8 @@ export const GENERATE_USAGE = `Usage: httpd-mtls generate PROFILE [options]
 Profiles:
   seed          the tutorial's whole PKI: CA, Apache server cert+key, Apache proxy-client
                 bundle, backend cert+key, client cert+key+PKCS#12
-                  --server-name NAME (repeatable: ServerName then ServerAlias)
-                  --backend-host HOST  --client-name NAME
+                  --server-name NAME (required, repeatable: ServerName then ServerAlias)
+                  --backend-host HOST (required)  --client-name NAME (required)
   ca            a root CA: OUT/ca/ca.crt and OUT/ca-private/ca.key
   intermediate  an intermediate CA signed by --ca, same layout as ca
   server | backend | client | proxy-client
@@ -90,11 +90,30 @@ const OPTIONS = {
 
 type ParsedValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
+/** Validity beyond 9999-12-31 cannot be written (RFC 5280 GeneralizedTime has four digits). */
+const MAX_DAYS = Math.floor((Date.UTC(9999, 11, 31) - Date.now()) / 86_400_000);
+/** Upper bounds per numeric flag; a pathLen beyond a few levels means a typo. */
+const MAXIMUM: Record<string, number> = { days: MAX_DAYS, 'ca-days': MAX_DAYS, 'path-len': 16 };
+
 function wholeNumber(flag: string, text: string, minimum: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < minimum) {
-    throw new UsageError(`--${flag} must be a whole number >= ${minimum}, got "${text}"`);
+  const maximum = MAXIMUM[flag] ?? Number.MAX_SAFE_INTEGER;
+  if (!/^\d+$/.test(text) || Number(text) < minimum || Number(text) > maximum) {
+    throw new UsageError(
+      `--${flag} must be a whole number from ${minimum} to ${maximum}, got "${text}"`,
+    );
   }
   return Number(text);
+}
+
+/** X.520 upper bounds: countryName is two letters, O and OU at most 64 characters. */
+function subjectField(flag: string, text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  const ok = flag === 'country' ? /^[A-Za-z]{2}$/.test(text) : text.length <= 64;
+  if (!ok) {
+    const rule = flag === 'country' ? 'two letters' : 'at most 64 characters';
+    throw new UsageError(`--${flag} must be ${rule}`);
+  }
+  return text;
 }
 
 function required(flag: string, value: string | undefined): string {
@@ -110,9 +129,11 @@ function keyTypeOf(text: string): KeyType {
 
 function subjectDefaults(values: ParsedValues): Omit<SubjectFields, 'commonName'> {
   return {
-    ...(values.org ? { organization: values.org } : {}),
-    ...(values['org-unit'] ? { organizationalUnit: values['org-unit'] } : {}),
-    ...(values.country ? { country: values.country } : {}),
+    ...(subjectField('org', values.org) ? { organization: values.org } : {}),
+    ...(subjectField('org-unit', values['org-unit'])
+      ? { organizationalUnit: values['org-unit'] }
+      : {}),
+    ...(subjectField('country', values.country) ? { country: values.country } : {}),
   };
 }
 
