@@ -274,3 +274,17 @@ describe('config parser: certbot corpus', () => {
     assert.equal(host.children.at(-1)?.name, 'Directory');
   });
 });
+
+describe('NUL bytes', () => {
+  it('end the line, as httpd reads it with strlen', () => {
+    const parsed = parseConfig('ServerName a\0 b c d\nSSLCertificateFile /x\0y\n', '/t.conf');
+    const directives = parsed.nodes.filter((n): n is DirectiveNode => n.kind === 'directive');
+    assert.deepEqual(
+      directives.map((d) => [d.name, d.args.map((a) => a.value)]),
+      [
+        ['ServerName', ['a']],
+        ['SSLCertificateFile', ['/x']],
+      ],
+    );
+  });
+});

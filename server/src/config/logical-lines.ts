@@ -60,6 +60,9 @@ export function splitLogicalLines(source: string): LogicalLine[] {
     const hasLineFeed = line < physical.length - 1;
     let content = physical[line];
     if (hasLineFeed && content.endsWith('\r')) content = content.slice(0, -1);
+    // httpd measures each line with strlen: a NUL byte ends it (tested with 2.4.71).
+    const nul = content.indexOf('\0');
+    if (nul >= 0) content = content.slice(0, nul);
 
     const continues = hasLineFeed && content.endsWith('\\');
     if (continues) content = content.slice(0, -1);
