@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPem } from '../../server/src/pki/pem';
 import {
+  CertificateParseError,
   parseCertificate,
   parseCertificateWithPkijs,
   sha256Hex,
@@ -128,7 +129,15 @@ test('a key whose embedded public point is off the curve is left to OpenSSL', ()
 test('fast signature checks agree with X509Certificate.verify on fixture pairs', () => {
   const views = blocksOf(SOURCES.flatMap(filesUnder))
     .filter((block) => block.label.endsWith('CERTIFICATE'))
-    .map((block) => parseCertificate(block.der!));
+    .flatMap((block) => {
+      try {
+        return [parseCertificate(block.der!)];
+      } catch (error) {
+        // Fixtures of broken certificates: nothing to verify.
+        assert.ok(error instanceof CertificateParseError);
+        return [];
+      }
+    });
   let fast = 0;
   let verified = 0;
   for (const certificate of views) {
