@@ -1,7 +1,7 @@
 /**
  * Loads the files directives name, once per (path, size, mtime): every call stats the file
- * and re-reads it only when it changed. Certificates are parsed once per content hash
- * (see `parseCertificate`). All file errors become a `FileProblem`; nothing here throws.
+ * and re-reads it only when it changed. Directory listings are kept per directory mtime.
+ * Certificates are parsed once per content hash (see `parseCertificate`). All file errors become a `FileProblem`; nothing here throws.
  */
 import { readdirSync, readFileSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,9 @@ import type {
   PemBlock,
   PkiStore,
 } from './types';
+
+/** How old a directory's mtime must be before its listing is kept (2 s, in ns). */
+const RACY_NS = 2_000_000_000n;
 
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
@@ -54,7 +57,39 @@ export function createPkiStore(): PkiStore {
     return loaded;
   };
 
-  return { load, listDirectory };
+  const listings = new Map<string, { mtimeNs: bigint; listing: DirectoryListing }>();
+  const list = (localPath: string): string[] => {
+    let stats: BigIntStats;
+    try {
+      stats = statSync(localPath, { bigint: true });
+    } catch {
+      listings.delete(localPath);
+      return [];
+    }
+    const cached = listings.get(localPath);
+    if (cached !== undefined && cached.mtimeNs === stats.mtimeNs) return cached.listing.files;
+    const listing = listDirectory(localPath);
+    // A directory's mtime moves when an entry is added, removed or renamed, which covers
+    // every change of a listing made of plain entries; a symlink's target may change alone.
+    // A directory changed in the last seconds is not kept: on a file system with coarse
+    // timestamps a second change could keep the same mtime (git's "racy" entries).
+    const settled = BigInt(Date.now()) * 1_000_000n - stats.mtimeNs > RACY_NS;
+    if (listing.plain && settled && stats.isDirectory()) {
+      listings.set(localPath, { mtimeNs: stats.mtimeNs, listing });
+    } else {
+      listings.delete(localPath);
+    }
+    return listing.files;
+  };
+
+  return { load, listDirectory: list };
+}
+
+interface DirectoryListing {
+  /** Joined paths of the regular files, in byte order. */
+  files: string[];
+  /** No entry is a symlink or of unknown type: the listing depends on the directory alone. */
+  plain: boolean;
 }
 
 /**
@@ -62,22 +97,24 @@ export function createPkiStore(): PkiStore {
  * joined paths in byte order; empty when the path is not a readable directory. Entry types
  * come from the directory listing itself; only symlinks and unknown types cost a stat.
  */
-function listDirectory(localPath: string): string[] {
+function listDirectory(localPath: string): DirectoryListing {
   let entries: Dirent[];
   try {
     entries = readdirSync(localPath, { withFileTypes: true });
   } catch {
-    return [];
+    return { files: [], plain: false };
   }
+  let plain = true;
   const files = entries.filter((entry) => {
     if (entry.isFile()) return true;
     if (!entry.isSymbolicLink() && !isUnknownType(entry)) return false;
+    plain = false;
     return isRegularFile(join(localPath, entry.name));
   });
   const sorted = files
     .map((entry) => entry.name)
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return sorted.map((name) => join(localPath, name));
+  return { files: sorted.map((name) => join(localPath, name)), plain };
 }
 
 /** Some file systems report DT_UNKNOWN: then only a stat tells. */
