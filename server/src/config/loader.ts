@@ -24,6 +24,7 @@ import { applyMappings, serverRootRelative } from './paths';
 import type {
   ConfigNode,
   DirectiveNode,
+  FileSource,
   LoadOptions,
   LoadedConfig,
   SectionNode,
@@ -251,9 +252,26 @@ function zero() {
 }
 
 /** Loads `entry` (a local path) as httpd would read it. See the file comment. */
+/**
+ * A source answering each path once per load: include expansion asks whether a path has
+ * text before the loader reads it, which read every included file twice.
+ */
+function readOnce(source: FileSource): FileSource {
+  const texts = new Map<string, string | undefined>();
+  return {
+    readText(file) {
+      if (texts.has(file)) return texts.get(file);
+      const text = source.readText(file);
+      texts.set(file, text);
+      return text;
+    },
+  };
+}
+
 export function loadConfig(entry: string, options: LoadOptions = {}): LoadedConfig {
   const absoluteEntry = path.resolve(entry);
-  const loader = new Loader(absoluteEntry, options);
+  const files = options.files === undefined ? undefined : readOnce(options.files);
+  const loader = new Loader(absoluteEntry, files === undefined ? options : { ...options, files });
   let nodes: ConfigNode[] = [];
   try {
     nodes = loader.load();
