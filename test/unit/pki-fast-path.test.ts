@@ -49,12 +49,28 @@ function opensslVariety(dir: string): string[] {
   ];
   for (const [name, args] of keys) {
     run('genpkey', ...args, '-out', `${name}.key`);
-    run('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.crt`, '-days', '9000',
-      '-subj', '/CN=h\u00e9llo+OU=multi/O=Caf\u00e9, Inc./C=DE', '-utf8',
-      '-addext', 'subjectAltName=DNS:a.example,IP:10.0.0.1,IP:::1,email:x@example.com',
-      '-addext', 'keyUsage=critical,digitalSignature,keyCertSign',
-      '-addext', 'extendedKeyUsage=serverAuth,clientAuth',
-      '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:2');
+    run(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '9000',
+      '-subj',
+      '/CN=h\u00e9llo+OU=multi/O=Caf\u00e9, Inc./C=DE',
+      '-utf8',
+      '-addext',
+      'subjectAltName=DNS:a.example,IP:10.0.0.1,IP:::1,email:x@example.com',
+      '-addext',
+      'keyUsage=critical,digitalSignature,keyCertSign',
+      '-addext',
+      'extendedKeyUsage=serverAuth,clientAuth',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:2',
+    );
     made.push(join(dir, `${name}.key`), join(dir, `${name}.crt`));
   }
   // Traditional (PKCS#1 / SEC1) encodings of the same keys.
@@ -89,7 +105,7 @@ test('fast certificate reading gives the pkijs view on every fixture certificate
   }
 });
 
-test('fast key reading gives node:crypto\'s public key on every fixture key', () => {
+test("fast key reading gives node:crypto's public key on every fixture key", () => {
   const dir = mkdtempSync(join(tmpdir(), 'httpd-mtls-fast-'));
   try {
     const paths = [...SOURCES.flatMap(filesUnder), ...opensslVariety(dir)];
@@ -108,13 +124,22 @@ test('fast key reading gives node:crypto\'s public key on every fixture key', ()
 test('a key whose embedded public point is off the curve is left to OpenSSL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'httpd-mtls-fast-'));
   try {
-    execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt',
-      'ec_paramgen_curve:P-256', '-out', 'ec.key'], { cwd: dir, stdio: 'pipe' });
-    execFileSync('openssl', ['pkey', '-in', 'ec.key', '-traditional', '-outform', 'DER',
-      '-out', 'ec.der'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key'],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    execFileSync(
+      'openssl',
+      ['pkey', '-in', 'ec.key', '-traditional', '-outform', 'DER', '-out', 'ec.der'],
+      { cwd: dir, stdio: 'pipe' },
+    );
     const der = readFileSync(join(dir, 'ec.der'));
     der[der.length - 1] ^= 0x01; // last byte of the point's y coordinate
-    const body = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+    const body = der
+      .toString('base64')
+      .match(/.{1,64}/g)!
+      .join('\n');
     const pem = `-----BEGIN EC PRIVATE KEY-----\n${body}\n-----END EC PRIVATE KEY-----\n`;
     writeFileSync(join(dir, 'bad.key'), pem, { mode: 0o600 });
     const block = readPem(readFileSync(join(dir, 'bad.key')), 'bad.key').blocks[0]!;

@@ -104,8 +104,10 @@ export function readCertificateDer(der: Uint8Array, sha256: string): CertView {
 function optionalFields(fields: DerElement[]): Map<string, Uint8Array> {
   const tags = fields.map((field) => field.tag);
   const allowed = [0x81, 0x82, 0xa3];
-  ensure(tags.every((tag, i) => allowed.includes(tag) && (i === 0 || tags[i - 1]! < tag)),
-    'TBSCertificate tail');
+  ensure(
+    tags.every((tag, i) => allowed.includes(tag) && (i === 0 || tags[i - 1]! < tag)),
+    'TBSCertificate tail',
+  );
   const extensionsField = fields.find((field) => field.tag === 0xa3);
   return extensionsField === undefined ? new Map() : extensionValues(single(extensionsField));
 }
@@ -253,8 +255,10 @@ function authorityKeyId(value: Uint8Array | undefined): string | null {
   if (value === undefined) return null;
   const parts = children(readOnly(value, TAG_SEQUENCE));
   const tags = parts.map((part) => part.tag);
-  ensure(tags.every((tag, i) => [0x80, 0xa1, 0x82].includes(tag) && (i === 0 || tags[i - 1]! < tag)),
-    'AuthorityKeyIdentifier shape');
+  ensure(
+    tags.every((tag, i) => [0x80, 0xa1, 0x82].includes(tag) && (i === 0 || tags[i - 1]! < tag)),
+    'AuthorityKeyIdentifier shape',
+  );
   const keyIdentifier = parts.find((part) => part.tag === 0x80);
   return keyIdentifier === undefined ? null : toHex(keyIdentifier.content);
 }

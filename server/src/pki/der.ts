@@ -73,7 +73,7 @@ export function readOnly(bytes: Uint8Array, tag: number): DerElement {
 export function children(element: DerElement): DerElement[] {
   ensure((element.tag & 0x20) !== 0, 'not constructed');
   const list: DerElement[] = [];
-  for (let offset = 0; offset < element.content.length; ) {
+  for (let offset = 0; offset < element.content.length;) {
     const child = readElement(element.content, offset);
     list.push(child);
     offset += child.encoded.length;

@@ -103,7 +103,10 @@ export function describePkcs8Der(der: Uint8Array): PublicKeyInfo {
   ensure(version !== undefined && smallInteger(version) === 0, 'PKCS#8 version');
   ensure(algorithm !== undefined && privateKey?.tag === TAG_OCTET_STRING, 'PKCS#8 shape');
   // Attributes ([0]) are allowed by OpenSSL; a v2 public key ([1]) is not in the profile.
-  ensure(attributes.every((element) => element.tag === 0xa0), 'PKCS#8 extra fields');
+  ensure(
+    attributes.every((element) => element.tag === 0xa0),
+    'PKCS#8 extra fields',
+  );
   const [oid, parameters, ...more] = children(algorithm);
   ensure(oid !== undefined && parameters !== undefined && more.length === 0, 'AlgId shape');
 
@@ -140,8 +143,10 @@ export function describeSec1Der(der: Uint8Array, outerCurve?: PrimeCurve): Publi
   ensure(publicKey !== undefined, 'no embedded public key');
 
   const innerCurve = parameters === undefined ? undefined : namedCurve(single(parameters));
-  ensure(outerCurve === undefined || innerCurve === undefined || innerCurve === outerCurve,
-    'curve mismatch');
+  ensure(
+    outerCurve === undefined || innerCurve === undefined || innerCurve === outerCurve,
+    'curve mismatch',
+  );
   const curve = innerCurve ?? outerCurve;
   ensure(curve !== undefined, 'no curve');
   const d = bigintOf(scalar.content);
@@ -234,4 +239,3 @@ function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
   return new Uint8Array(Buffer.concat([Uint8Array.from(header), content]));
 }
-

@@ -45,7 +45,11 @@ export function verifySignatureDer(certificate: CertView, issuer: CertView): boo
   let key = issuerKeys.get(issuer);
   if (key === undefined) {
     try {
-      key = createPublicKey({ key: Buffer.from(issuer.publicKey.spki), format: 'der', type: 'spki' });
+      key = createPublicKey({
+        key: Buffer.from(issuer.publicKey.spki),
+        format: 'der',
+        type: 'spki',
+      });
     } catch {
       return null;
     }
@@ -65,12 +69,14 @@ function signedParts(certificate: CertView) {
   ensure(rest.length === 0, 'shape');
   const fields = children(tbs);
   const inner = fields[fields[0]?.tag === 0xa0 ? 2 : 1];
-  ensure(inner !== undefined && Buffer.from(inner.encoded).equals(Buffer.from(outer.encoded)),
-    'inner and outer algorithms differ');
+  ensure(
+    inner !== undefined && Buffer.from(inner.encoded).equals(Buffer.from(outer.encoded)),
+    'inner and outer algorithms differ',
+  );
   const [oid, ...parameters] = children(outer);
   ensure(oid !== undefined && parameters.length <= 1, 'AlgorithmIdentifier');
-  const nullParams = parameters.length === 1 && parameters[0]!.encoded.length === 2 &&
-    parameters[0]!.tag === 0x05;
+  const nullParams =
+    parameters.length === 1 && parameters[0]!.encoded.length === 2 && parameters[0]!.tag === 0x05;
   ensure(parameters.length === 0 || nullParams, 'algorithm parameters');
   return {
     tbs: tbs.encoded,
