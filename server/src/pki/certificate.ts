@@ -15,7 +15,6 @@ import {
   type NameAttribute,
 } from './cert-names';
 import { readCertificateDer } from './certificate-der';
-import { DerOutOfProfile } from './der';
 import { verifySignatureDer } from './signature-der';
 import { describePublicKey } from './public-key';
 import type { CertView, KeyUsageFlags, PublicKeyInfo } from './types';
@@ -54,8 +53,8 @@ export function parseCertificate(der: Uint8Array): CertView {
   let view: CertView;
   try {
     view = readCertificateDer(der, sha256);
-  } catch (error) {
-    if (!(error instanceof DerOutOfProfile)) throw error;
+  } catch {
+    // Out of the fast profile (DerOutOfProfile) or anything unforeseen: pkijs decides.
     view = parseCertificateWithPkijs(der, sha256);
   }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
