@@ -6,14 +6,7 @@
  * Null when the pair is outside that profile; the caller then uses X509Certificate.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import {
-  bitStringOctets,
-  children,
-  ensure,
-  oidText,
-  readOnly,
-  TAG_SEQUENCE,
-} from './der';
+import { bitStringOctets, children, ensure, oidText, readOnly, TAG_SEQUENCE } from './der';
 import type { CertView, KeyAlgorithm } from './types';
 
 /** Signature algorithm OID -> digest and the key algorithm it needs. */
