@@ -61,8 +61,10 @@ function checkVhost(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
     return findings;
   }
   if (tls.verifyClient.value === 'optional_no_ca') return findings;
-  findings.push(...depthFindings(ctx, vhost, store));
-  findings.push(...knownClientFindings(ctx, vhost, store));
+  const known = knownClientFindings(ctx, vhost, store);
+  findings.push(...known.findings);
+  // Known clients say exactly which chains arrive; only without them does the CA file speak.
+  if (known.judged === 0) findings.push(...depthFindings(ctx, vhost, store));
   return findings;
 }
 
@@ -94,10 +96,11 @@ function knownClientFindings(
   ctx: RuleContext,
   vhost: VirtualHostModel,
   store: TrustStore,
-): Finding[] {
+): { findings: Finding[]; judged: number } {
   const findings: Finding[] = [];
+  let judged = 0;
   const verifyDirective = vhost.tls.verifyClient.directive;
-  if (!verifyDirective) return findings;
+  if (!verifyDirective) return { findings, judged };
   const depth = vhost.tls.verifyDepth;
   for (const client of knownClientChains(ctx)) {
     const leaf = client.leaf;
@@ -115,6 +118,7 @@ function knownClientFindings(
     // A certificate merely found in the workspace may be meant for another vhost.
     const verifies = chain.trusted && chain.error === null;
     if (client.discovered && !verifies) continue;
+    judged++;
     if (!ekuAllows(leaf.value, EKU_CLIENT_AUTH) || !verifies) {
       const why = !ekuAllows(leaf.value, EKU_CLIENT_AUTH)
         ? 'its extendedKeyUsage lacks clientAuth'
@@ -151,5 +155,5 @@ function knownClientFindings(
       );
     }
   }
-  return findings;
+  return { findings, judged };
 }
