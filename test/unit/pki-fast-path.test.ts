@@ -180,3 +180,29 @@ test('fast signature checks agree with X509Certificate.verify on fixture pairs',
   }
   assert.ok(fast >= views.length && verified >= views.length / 2, `${fast} fast, ${verified} ok`);
 });
+
+test('damaged certificates: whatever the fast path accepts, pkijs reads the same', () => {
+  const originals = blocksOf(SOURCES.flatMap(filesUnder))
+    .filter((block) => block.label.endsWith('CERTIFICATE'))
+    .map((block) => block.der!);
+  // A fixed linear congruential sequence: the same 4,000 damaged copies on every run.
+  let state = 20261204;
+  const next = (limit: number) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % limit;
+  };
+  let accepted = 0;
+  for (let i = 0; i < 4000; i++) {
+    const der = Uint8Array.from(originals[next(originals.length)]!);
+    for (let changes = 1 + next(3); changes > 0; changes--) der[next(der.length)] = next(256);
+    let view;
+    try {
+      view = readCertificateDer(der, sha256Hex(der));
+    } catch {
+      continue;
+    }
+    accepted++;
+    assert.deepEqual(view, parseCertificateWithPkijs(der), `damaged copy ${i}`);
+  }
+  assert.ok(accepted > 1000, `${accepted} damaged copies in the fast profile`);
+});

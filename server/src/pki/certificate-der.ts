@@ -14,6 +14,7 @@ import {
   type NameAttribute,
 } from './cert-names';
 import {
+  bitStringOctets,
   children,
   DerOutOfProfile,
   ensure,
@@ -23,6 +24,7 @@ import {
   TAG_BIT_STRING,
   TAG_BOOLEAN,
   TAG_INTEGER,
+  TAG_NULL,
   TAG_OCTET_STRING,
   TAG_SEQUENCE,
   TAG_SET,
@@ -39,8 +41,11 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_SUBJECT_KEY_ID = '2.5.29.14';
 const OID_AUTHORITY_KEY_ID = '2.5.29.35';
 
-/** String types asn1js decodes byte by byte (String.fromCharCode), as pkijs renders them. */
-const BYTE_STRING_TAGS = new Set([0x12, 0x13, 0x14, 0x16, 0x1a]);
+/**
+ * String types asn1js decodes byte by byte (String.fromCharCode), as pkijs renders them,
+ * and OpenSSL accepts in a Name (B_ASN1_PRINTABLE; it refuses a VisibleString there).
+ */
+const BYTE_STRING_TAGS = new Set([0x12, 0x13, 0x14, 0x16]);
 const TAG_UTF8_STRING = 0x0c;
 const TAG_UTC_TIME = 0x17;
 const TAG_GENERALIZED_TIME = 0x18;
@@ -53,6 +58,7 @@ export function readCertificateDer(der: Uint8Array, sha256: string): CertView {
   const [tbs, signatureAlgorithm, signature, ...rest] = children(readOnly(own, TAG_SEQUENCE));
   ensure(tbs?.tag === TAG_SEQUENCE && signature?.tag === TAG_BIT_STRING, 'Certificate');
   ensure(signatureAlgorithm !== undefined && rest.length === 0, 'Certificate shape');
+  bitStringOctets(signature);
 
   const fields = children(tbs);
   let index = 0;
@@ -61,7 +67,7 @@ export function readCertificateDer(der: Uint8Array, sha256: string): CertView {
     index++;
   }
   const [serial, tbsSignature, issuer, validity, subject, spki] = fields.slice(index, index + 6);
-  ensure(serial?.tag === TAG_INTEGER && serial.content.length > 0, 'serial');
+  ensure(serial?.tag === TAG_INTEGER && isMinimalInteger(serial.content), 'serial');
   ensure(tbsSignature !== undefined && spki?.tag === TAG_SEQUENCE, 'TBSCertificate shape');
   algorithmOid(tbsSignature);
   const extensions = optionalFields(fields.slice(index + 6));
@@ -100,16 +106,13 @@ export function readCertificateDer(der: Uint8Array, sha256: string): CertView {
   };
 }
 
-/** issuerUniqueID [1], subjectUniqueID [2] (ignored) and extensions [3], in that order. */
+/** Extensions [3]; the deprecated unique IDs ([1], [2]) are left to pkijs. */
 function optionalFields(fields: DerElement[]): Map<string, Uint8Array> {
-  const tags = fields.map((field) => field.tag);
-  const allowed = [0x81, 0x82, 0xa3];
-  ensure(
-    tags.every((tag, i) => allowed.includes(tag) && (i === 0 || tags[i - 1]! < tag)),
-    'TBSCertificate tail',
-  );
-  const extensionsField = fields.find((field) => field.tag === 0xa3);
-  return extensionsField === undefined ? new Map() : extensionValues(single(extensionsField));
+  const [extensionsField, ...rest] = fields;
+  ensure(rest.length === 0, 'TBSCertificate tail');
+  if (extensionsField === undefined) return new Map();
+  ensure(extensionsField.tag === 0xa3, 'TBSCertificate tail');
+  return extensionValues(single(extensionsField));
 }
 
 /** extnID -> extnValue bytes; the first extension of an OID wins, as pkijs' `find` does. */
@@ -123,7 +126,10 @@ function extensionValues(list: DerElement): Map<string, Uint8Array> {
     ensure(oid !== undefined && rest.length === 0, 'Extension shape');
     const critical = third === undefined ? undefined : second;
     const value = third ?? second;
-    ensure(critical === undefined || critical.tag === TAG_BOOLEAN, 'Extension critical');
+    ensure(
+      critical === undefined || (critical.tag === TAG_BOOLEAN && critical.content.length === 1),
+      'Extension critical',
+    );
     ensure(value?.tag === TAG_OCTET_STRING, 'Extension value');
     const id = oidText(oid);
     if (!values.has(id)) values.set(id, value.content);
@@ -142,10 +148,25 @@ function expectSequence(element: DerElement | undefined): DerElement {
   return element;
 }
 
+/** A signature AlgorithmIdentifier: parameters absent (ECDSA) or NULL (RSA PKCS#1). */
 function algorithmOid(algorithm: DerElement): string {
   const [oid, ...parameters] = children(expectSequence(algorithm));
   ensure(oid !== undefined && parameters.length <= 1, 'AlgorithmIdentifier shape');
+  const parameter = parameters[0];
+  ensure(parameter === undefined || isNull(parameter), 'algorithm parameters');
   return oidText(oid);
+}
+
+/** OpenSSL refuses an INTEGER with a redundant leading 0x00 or 0xFF ("illegal padding"). */
+function isMinimalInteger(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  if (bytes.length === 1) return true;
+  const [first, second] = [bytes[0]!, bytes[1]!];
+  return !(first === 0 && second < 0x80) && !(first === 0xff && second >= 0x80);
+}
+
+function isNull(element: DerElement): boolean {
+  return element.tag === TAG_NULL && element.content.length === 0;
 }
 
 /** Name attributes in stored order, multi-valued RDNs flattened, as pkijs lists them. */
@@ -192,7 +213,16 @@ function timeOf(time: DerElement): Date {
     digits = text.slice(4);
   }
   const part = (i: number) => Number(digits.slice(i * 2, i * 2 + 2));
-  return new Date(Date.UTC(year, part(0) - 1, part(1), part(2), part(3), part(4)));
+  const date = new Date(Date.UTC(year, part(0) - 1, part(1), part(2), part(3), part(4)));
+  // A field out of range (month 13, 24:00, a leap second) would roll over here; OpenSSL
+  // refuses such a time, so the pkijs path (which asks OpenSSL for the key) handles it.
+  const fields = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours()];
+  ensure(
+    fields.every((value, i) => value === part(i)),
+    'time field out of range',
+  );
+  ensure(date.getUTCMinutes() === part(3) && date.getUTCSeconds() === part(4), 'time range');
+  return date;
 }
 
 function subjectAltNames(value: Uint8Array | undefined) {
@@ -256,7 +286,8 @@ function authorityKeyId(value: Uint8Array | undefined): string | null {
   const parts = children(readOnly(value, TAG_SEQUENCE));
   const tags = parts.map((part) => part.tag);
   ensure(
-    tags.every((tag, i) => [0x80, 0xa1, 0x82].includes(tag) && (i === 0 || tags[i - 1]! < tag)),
+    // The issuer and serial form ([1], [2]) is left to pkijs, which parses its names.
+    tags.every((tag, i) => tag === 0x80 && i === 0),
     'AuthorityKeyIdentifier shape',
   );
   const keyIdentifier = parts.find((part) => part.tag === 0x80);

@@ -81,6 +81,7 @@ const CURVES: Record<string, PrimeCurve> = {
 export function describeSpkiDer(spki: Uint8Array): PublicKeyInfo {
   const [algorithm, key, ...rest] = children(readOnly(spki, TAG_SEQUENCE));
   ensure(algorithm !== undefined && key !== undefined && rest.length === 0, 'SPKI shape');
+  ensure(algorithm.tag === TAG_SEQUENCE, 'AlgorithmIdentifier tag');
   const [oid, parameters, ...more] = children(algorithm);
   ensure(oid !== undefined && parameters !== undefined && more.length === 0, 'AlgId shape');
 
@@ -107,6 +108,7 @@ export function describePkcs8Der(der: Uint8Array): PublicKeyInfo {
     attributes.every((element) => element.tag === 0xa0),
     'PKCS#8 extra fields',
   );
+  ensure(algorithm.tag === TAG_SEQUENCE, 'AlgorithmIdentifier tag');
   const [oid, parameters, ...more] = children(algorithm);
   ensure(oid !== undefined && parameters !== undefined && more.length === 0, 'AlgId shape');
 
