@@ -206,3 +206,28 @@ test('damaged certificates: whatever the fast path accepts, pkijs reads the same
   }
   assert.ok(accepted > 1000, `${accepted} damaged copies in the fast profile`);
 });
+
+test('damaged keys: the public key read is the one node:crypto reads, or none for both', () => {
+  const keys = blocksOf(SOURCES.flatMap(filesUnder)).filter(
+    (block) =>
+      isPrivateKeyLabel(block.label) &&
+      block.headers['Proc-Type'] === undefined &&
+      block.label !== 'ENCRYPTED PRIVATE KEY',
+  );
+  let state = 4122026;
+  const next = (limit: number) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % limit;
+  };
+  let readable = 0;
+  for (let i = 0; i < 2000; i++) {
+    const block = keys[next(keys.length)]!;
+    const der = Uint8Array.from(block.der!);
+    for (let changes = 1 + next(3); changes > 0; changes--) der[next(der.length)] = next(256);
+    const damaged = { ...block, der };
+    const key = readKey(damaged);
+    if (key.publicKey !== null) readable++;
+    assert.deepEqual(key, readKeyWithNode(damaged), `damaged copy ${i}`);
+  }
+  assert.ok(readable > 200, `${readable} damaged keys still readable`);
+});
