@@ -33,13 +33,14 @@ import {
 import { describePublicKey } from './public-key';
 import { describeSpkiDer } from './public-key-der';
 import type { CertView, KeyUsageFlags, PublicKeyInfo } from './types';
-
-const OID_SUBJECT_ALT_NAME = '2.5.29.17';
-const OID_EXT_KEY_USAGE = '2.5.29.37';
-const OID_KEY_USAGE = '2.5.29.15';
-const OID_BASIC_CONSTRAINTS = '2.5.29.19';
-const OID_SUBJECT_KEY_ID = '2.5.29.14';
-const OID_AUTHORITY_KEY_ID = '2.5.29.35';
+import {
+  OID_AUTHORITY_KEY_ID,
+  OID_BASIC_CONSTRAINTS,
+  OID_EXT_KEY_USAGE,
+  OID_KEY_USAGE,
+  OID_SUBJECT_ALT_NAME,
+  OID_SUBJECT_KEY_ID,
+} from './oids';
 
 /**
  * String types asn1js decodes byte by byte (String.fromCharCode), as pkijs renders them,

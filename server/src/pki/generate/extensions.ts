@@ -5,18 +5,18 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { EKU_CLIENT_AUTH, EKU_SERVER_AUTH } from '../types';
 import { generalName } from './names';
 import type { CertificateRequest, Profile } from './types';
 import { isEcKeyType } from './key-pair';
-
-export const OID_SUBJECT_KEY_ID = '2.5.29.14';
-const OID_KEY_USAGE = '2.5.29.15';
-const OID_SUBJECT_ALT_NAME = '2.5.29.17';
-const OID_BASIC_CONSTRAINTS = '2.5.29.19';
-const OID_AUTHORITY_KEY_ID = '2.5.29.35';
-const OID_EXT_KEY_USAGE = '2.5.29.37';
-const EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+import {
+  OID_AUTHORITY_KEY_ID,
+  OID_BASIC_CONSTRAINTS,
+  OID_EXT_KEY_USAGE,
+  OID_KEY_USAGE,
+  OID_SUBJECT_ALT_NAME,
+  OID_SUBJECT_KEY_ID,
+} from '../oids';
 
 /** keyUsage bit numbers (RFC 5280 4.2.1.3). */
 const DIGITAL_SIGNATURE = 0;
@@ -81,8 +81,8 @@ export function buildExtensions(
   const pathLength = request.pathLength ?? null;
   const basicConstraints = ca
     ? new pkijs.BasicConstraints(
-      pathLength === null ? { cA: true } : { cA: true, pathLenConstraint: pathLength },
-    )
+        pathLength === null ? { cA: true } : { cA: true, pathLenConstraint: pathLength },
+      )
     : new pkijs.BasicConstraints({});
   const extensions = [
     extension(OID_BASIC_CONSTRAINTS, true, basicConstraints.toSchema()),
