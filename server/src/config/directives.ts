@@ -16,6 +16,19 @@ export type DirectiveContext =
   | 'proxy'
   | 'htaccess';
 
+/** The context a section gives what it holds; other sections pass their parent's through. */
+export const SECTION_CONTEXTS: Readonly<Record<string, DirectiveContext>> = {
+  virtualhost: 'virtualhost',
+  directory: 'directory',
+  directorymatch: 'directory',
+  location: 'location',
+  locationmatch: 'location',
+  files: 'files',
+  filesmatch: 'files',
+  proxy: 'proxy',
+  proxymatch: 'proxy',
+};
+
 /**
  * httpd's argument kinds (`cmd_how`): `flag` is On/Off; `takeN`/`takeNM` a fixed word
  * count; `iterate` one or more words each handled alone; `iterate2` a first word then one

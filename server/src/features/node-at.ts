@@ -5,7 +5,7 @@
  */
 import type { Position, Range } from '../findings';
 import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
-import type { DirectiveContext } from '../config/directives';
+import { SECTION_CONTEXTS, type DirectiveContext } from '../config/directives';
 
 export interface NodeAt {
   node: DirectiveNode | SectionNode;
@@ -67,25 +67,13 @@ export function sectionsAround(nodes: readonly ConfigNode[], at: Position): Sect
   }
 }
 
-const CONTEXT_OF_SECTION: Record<string, DirectiveContext> = {
-  virtualhost: 'virtualhost',
-  directory: 'directory',
-  directorymatch: 'directory',
-  location: 'location',
-  locationmatch: 'location',
-  files: 'files',
-  filesmatch: 'files',
-  proxy: 'proxy',
-  proxymatch: 'proxy',
-};
-
 /**
  * The directive context Apache applies inside these sections: the innermost context-making
  * one wins; conditional and other sections (`<IfModule>`, `<If>`) are transparent here.
  */
 export function contextOf(sections: readonly SectionNode[]): DirectiveContext {
   for (let i = sections.length - 1; i >= 0; i--) {
-    const context = CONTEXT_OF_SECTION[sections[i]?.name.toLowerCase() ?? ''];
+    const context = SECTION_CONTEXTS[sections[i]?.name.toLowerCase() ?? ''];
     if (context !== undefined) return context;
   }
   return 'server';

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { ConfigNode, SectionNode } from '../config/types';
 import {
   DIRECTIVES,
+  SECTION_CONTEXTS,
   lookupDirective,
   moduleIdOf,
   type DirectiveContext,
@@ -23,19 +24,6 @@ import type { Finding, Range } from '../findings';
 import { argumentFindings } from './directive-arguments';
 import { nearestName } from './nearest-name';
 import type { RuleContext } from './types';
-
-/** Sections that set the context of what they hold; others inherit their parent's. */
-const CONTEXT_OF_SECTION: Record<string, DirectiveContext> = {
-  virtualhost: 'virtualhost',
-  directory: 'directory',
-  directorymatch: 'directory',
-  location: 'location',
-  locationmatch: 'location',
-  files: 'files',
-  filesmatch: 'files',
-  proxy: 'proxy',
-  proxymatch: 'proxy',
-};
 
 const IF_SECTIONS = new Set(['if', 'elseif', 'else']);
 const DIRECTORY_LIKE: readonly DirectiveContext[] = ['directory', 'location', 'files', 'proxy'];
@@ -95,7 +83,7 @@ function topPlace(file: string): Place {
 
 function innerPlace(section: SectionNode, outer: Place): Place {
   const lower = section.name.toLowerCase();
-  const context = CONTEXT_OF_SECTION[lower];
+  const context = SECTION_CONTEXTS[lower];
   if (context !== undefined) return { context, section };
   if (IF_SECTIONS.has(lower)) return { context: 'if', section };
   return outer;
