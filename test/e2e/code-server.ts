@@ -5,9 +5,9 @@
 // that this process is the one listening.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { acceptsConnections, freeLoopbackPort } from '../oracle/wait-for';
 import { codeServerEntry } from './e2e-deps';
 
 const execFileAsync = promisify(execFile);
@@ -70,38 +70,18 @@ export function isolatedEnv(root: string): NodeJS.ProcessEnv {
 function baseArgs(dirs: CodeServerDirs): string[] {
   return [
     codeServerEntry(),
-    '--config', dirs.config,
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--config',
+    dirs.config,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
   ];
 }
 
 export async function installExtension(dirs: CodeServerDirs, vsixPath: string): Promise<void> {
   await execFileAsync(process.execPath, [...baseArgs(dirs), '--install-extension', vsixPath], {
     env: isolatedEnv(dirs.root),
-  });
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port from listen(0)');
-  return address.port;
-}
-
-async function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }
 
@@ -155,12 +135,14 @@ export async function startCodeServer(
   workspace: string,
 ): Promise<RunningCodeServer> {
   const port = await freeLoopbackPort();
-  if (await portAnswers(port)) throw new Error(`127.0.0.1:${port} already answers`);
+  if (await acceptsConnections(port)) throw new Error(`127.0.0.1:${port} already answers`);
 
   const args = [
     ...baseArgs(dirs),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -182,8 +164,10 @@ export async function startCodeServer(
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`code-server exited (${code}):\n${output}`)));
-    setTimeout(() => reject(new Error(`code-server not listening:\n${output}`)), LISTEN_TIMEOUT_MS)
-      .unref();
+    setTimeout(
+      () => reject(new Error(`code-server not listening:\n${output}`)),
+      LISTEN_TIMEOUT_MS,
+    ).unref();
   });
 
   try {
