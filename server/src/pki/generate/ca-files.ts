@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as pkijs from 'pkijs';
 import { issueCertificate, asIssuingCa } from './issue-certificate';
 import { exportTraditionalPem, importSigningKey } from './key-pair';
-import { decodeCertificatePems, encodePem, sha256Hex } from './pem-encoding';
+import { readPem } from '../pem';
+import { encodePem, sha256Hex } from './pem-encoding';
 import type { IssuedCredential, IssuingCa, KeyType, PlannedFile, SubjectFields } from './types';
 
 export interface CaPaths {
@@ -30,28 +31,34 @@ export interface CaOptions {
 }
 
 export async function generateRootCa(options: CaOptions): Promise<IssuedCredential> {
-  return issueCertificate({
-    profile: 'root-ca',
-    keyType: options.keyType,
-    subject: options.subject,
-    altNames: [],
-    days: options.days,
-    pathLength: options.pathLength === undefined ? 1 : options.pathLength,
-  }, null);
+  return issueCertificate(
+    {
+      profile: 'root-ca',
+      keyType: options.keyType,
+      subject: options.subject,
+      altNames: [],
+      days: options.days,
+      pathLength: options.pathLength === undefined ? 1 : options.pathLength,
+    },
+    null,
+  );
 }
 
 export async function generateIntermediateCa(
   options: CaOptions,
   issuer: IssuingCa,
 ): Promise<IssuedCredential> {
-  return issueCertificate({
-    profile: 'intermediate-ca',
-    keyType: options.keyType,
-    subject: options.subject,
-    altNames: [],
-    days: options.days,
-    pathLength: options.pathLength === undefined ? 0 : options.pathLength,
-  }, issuer);
+  return issueCertificate(
+    {
+      profile: 'intermediate-ca',
+      keyType: options.keyType,
+      subject: options.subject,
+      altNames: [],
+      days: options.days,
+      pathLength: options.pathLength === undefined ? 0 : options.pathLength,
+    },
+    issuer,
+  );
 }
 
 /** The two files of a CA credential at `paths`; nothing is written. */
@@ -68,8 +75,10 @@ export async function planCaFiles(
       mode: 0o644,
       secret: false,
       privateFolder: false,
-      description: credential.profile === 'root-ca' ? 'root CA certificate'
-        : 'intermediate CA certificate (with its issuers)',
+      description:
+        credential.profile === 'root-ca'
+          ? 'root CA certificate'
+          : 'intermediate CA certificate (with its issuers)',
       certificateSha256: fingerprint,
     },
     {
@@ -89,7 +98,9 @@ export async function planCaFiles(
  * name the path and never include file contents.
  */
 export async function loadIssuingCa(paths: CaPaths): Promise<IssuingCa> {
-  const certificates = decodeCertificatePems(readFileSync(paths.certificate, 'utf8'));
+  const certificates = readPem(readFileSync(paths.certificate), paths.certificate)
+    .blocks.filter((block) => block.label === 'CERTIFICATE' && block.der !== null)
+    .map((block) => block.der as Uint8Array);
   const [certificateDer, ...issuerChainDer] = certificates;
   if (certificateDer === undefined) throw new Error(`${paths.certificate}: no CERTIFICATE block`);
 
@@ -105,8 +116,12 @@ export async function loadIssuingCa(paths: CaPaths): Promise<IssuingCa> {
   if (!certificateSpki.equals(signing.spkiDer)) {
     throw new Error(`${paths.key} does not belong to the certificate in ${paths.certificate}`);
   }
-  return { certificateDer, privateKey: signing.privateKey, keyType: signing.keyType,
-    issuerChainDer };
+  return {
+    certificateDer,
+    privateKey: signing.privateKey,
+    keyType: signing.keyType,
+    issuerChainDer,
+  };
 }
 
 export { asIssuingCa };
