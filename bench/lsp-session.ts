@@ -3,14 +3,13 @@
  * driven over JSON-RPC as an editor would. The client declares watched-file support, so the
  * server reacts to `workspace/didChangeWatchedFiles` with an immediate check (delay 0; the
  * 300 ms typing debounce only applies to didChange of the checked buffer itself, and is not
- * in these numbers). A check is finished when the publishDiagnostics for its last target
- * arrives: the server publishes every target of one check synchronously, and the project
- * file `.httpd-mtls.json` is always the last one (server/src/document-check.ts).
+ * in these numbers). A check is finished when the server's `httpdMtls/checkDone`
+ * notification for the opened config arrives: the server sends it after publishing the
+ * diagnostics of that check (only the files whose diagnostics changed are republished).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
@@ -64,9 +63,9 @@ export async function measureLsp(input: LspBenchInput): Promise<LspSamples> {
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
   );
-  const doneUri = uriOf(join(input.root, '.httpd-mtls.json'));
+  const doneUri = uriOf(input.config);
   let waiting: (() => void) | null = null;
-  connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string }) => {
+  connection.onNotification('httpdMtls/checkDone', (params: { uri: string }) => {
     if (params.uri !== doneUri || waiting === null) return;
     const resolve = waiting;
     waiting = null;

@@ -16,6 +16,7 @@ import { RULES } from './rules/rule-table';
 import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnostics';
 import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
 import { mergeLayers, settingsLayer, type Settings } from './settings';
+import type { WatchedTextCache } from './watched-files';
 
 /** Code of diagnostics on `.httpd-mtls.json` itself (not a rule: the file is not a config). */
 export const PROJECT_FILE_CODE = 'project-file';
@@ -30,6 +31,8 @@ export interface DocumentCheckInput {
   buffers: ReadonlyMap<string, string>;
   /** Certificate cache shared across checks (it re-reads files whose stat changed). */
   pki?: PkiStore;
+  /** Config texts kept across checks for files the client watches; none: read every time. */
+  textCache?: WatchedTextCache;
 }
 
 export interface DocumentCheckResult {
@@ -43,10 +46,15 @@ export interface DocumentCheckResult {
   options: CheckOptions;
 }
 
-function bufferFirstSource(buffers: ReadonlyMap<string, string>): FileSource {
+function bufferFirstSource(
+  buffers: ReadonlyMap<string, string>,
+  cache: WatchedTextCache | undefined,
+): FileSource {
   return {
     readText(file) {
-      return buffers.get(file) ?? readRegularTextOrNothing(file);
+      const buffer = buffers.get(file);
+      if (buffer !== undefined) return buffer;
+      return cache ? cache.read(file, readRegularTextOrNothing) : readRegularTextOrNothing(file);
     },
   };
 }
@@ -71,7 +79,7 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   );
   const project = manifest === null ? null : readProjectFile(manifest, buffers.get(manifest));
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
-  options.files = bufferFirstSource(buffers);
+  options.files = bufferFirstSource(buffers, input.textCache);
   options.discoverPeersIn = project ? path.dirname(project.file) : base;
   if (input.pki !== undefined) options.pki = input.pki;
   const levels = { ...project?.rules, ...settings.rules };

@@ -27,6 +27,8 @@ import { normalizeSettings, DEFAULT_SETTINGS, type Settings } from './settings';
 import { checkDocument } from './document-check';
 import { fileUri } from './features/diagnostics';
 import { DiagnosticStore } from './diagnostic-store';
+import { PublishFilter } from './publish-filter';
+import { WatchedFiles, WatchedTextCache } from './watched-files';
 import { FallbackWatcher } from './fallback-watcher';
 import { createPkiStore } from './pki/store';
 import { generateFileActions } from './features/generate-code-action';
@@ -38,6 +40,12 @@ import type { CheckResult } from './engine';
 import { parseVerifyArgument, runVerifyChain } from './features/verify-command';
 
 const DEBOUNCE_MS = 300;
+/**
+ * Sent after every check of an open document, once its diagnostics are published:
+ * `{ uri, durationMs, ok }`. Unchanged files are not republished, so clients (tests, the
+ * benchmark) that need to know a check finished wait on this instead of on a publish.
+ */
+export const CHECK_DONE_NOTIFICATION = 'httpdMtls/checkDone';
 /**
  * Server-side command ids. They differ from the palette commands (`httpdMtls.verifyChain`)
  * because vscode-languageclient registers every advertised command itself, which would clash
@@ -69,7 +77,11 @@ let canRefreshLenses = false;
 let globalSettings: Settings = DEFAULT_SETTINGS;
 const settingsCache = new Map<string, Promise<Settings>>();
 const store = new DiagnosticStore();
-const pki = createPkiStore();
+const publishFilter = new PublishFilter();
+/** Files the client reports changes of are trusted between checks (no stat, no re-read). */
+const watchedFiles = new WatchedFiles(() => canWatchFiles, (file) => folderOf(file));
+const pki = createPkiStore({ trusted: (file) => watchedFiles.covers(file) });
+const textCache = new WatchedTextCache(watchedFiles);
 const editor = new EditorRequests(pki);
 /** Entry URI -> its last engine result, for hover, links, lenses and fixes. */
 const lastChecks = new Map<string, CheckResult>();
@@ -123,13 +135,20 @@ async function check(uri: string): Promise<void> {
   const settings = await settingsFor(uri);
   logger.setLevel(settings.trace.server === 'verbose' ? 'debug' : 'info');
   const entry = entryPath(document);
+  const started = performance.now();
+  const done = (ok: boolean): void => {
+    const durationMs = performance.now() - started;
+    void connection.sendNotification(CHECK_DONE_NOTIFICATION, { uri, durationMs, ok });
+  };
 
   let result;
   try {
     const workspaceFolder = folderOf(entry);
-    result = checkDocument({ entry, workspaceFolder, settings, buffers: openBuffers(), pki });
+    const buffers = openBuffers();
+    result = checkDocument({ entry, workspaceFolder, settings, buffers, pki, textCache });
   } catch (error) {
     logger.error(`Checking ${entry} failed; keeping the previous diagnostics`, error);
+    done(false);
     return;
   }
   // The document may have been closed while settings were fetched.
@@ -142,18 +161,26 @@ async function check(uri: string): Promise<void> {
     byUri.delete(fileUri(entry));
     byUri.set(uri, entryDiagnostics);
   }
+  // The first check after open sends every file; later ones only what changed, and always
+  // the checked document itself (clients wait on it after an edit).
+  const firstCheck = !dependencies.has(uri);
   dependencies.set(uri, result.dependencies);
   lastChecks.set(uri, result.engine);
   // Lens counts come from the findings; a re-check after a certificate change must show.
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
-  publish(store.update(uri, byUri));
+  publish(store.update(uri, byUri), (target) =>
+    firstCheck || target === uri || target === fileUri(entry));
+  done(true);
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
 }
 
-function publish(targets: string[]): void {
-  for (const uri of targets) {
-    void connection.sendDiagnostics({ uri, diagnostics: store.diagnosticsFor(uri) });
+/** Sends each target whose list changed since last sent, or that `force` names. */
+function publish(targets: string[], force: (target: string) => boolean = () => true): void {
+  for (const target of targets) {
+    const diagnostics = store.diagnosticsFor(target);
+    if (!publishFilter.shouldSend(target, diagnostics, force(target))) continue;
+    void connection.sendDiagnostics({ uri: target, diagnostics });
   }
 }
 
@@ -170,6 +197,7 @@ function schedule(uri: string, delay = DEBOUNCE_MS): void {
 
 /** Re-checks open documents that depend on a changed file (all of them for new files). */
 function onFilesChanged(files: string[], createdOrDeleted: boolean): void {
+  forgetFiles(files, createdOrDeleted);
   const changed = new Set(files);
   const projectFileChanged = files.some((file) => path.basename(file) === '.httpd-mtls.json');
   for (const document of documents.all()) {
@@ -178,6 +206,22 @@ function onFilesChanged(files: string[], createdOrDeleted: boolean): void {
       schedule(document.uri, 0);
     }
   }
+}
+
+/**
+ * Drops the trusted copies of these files. A created or deleted path may be a folder (the
+ * client names the folder, not what was in it), so then every trusted copy goes.
+ */
+function forgetFiles(files: string[], createdOrDeleted: boolean): void {
+  if (createdOrDeleted) {
+    watchedFiles.forgetAll();
+    pki.forget('all');
+    textCache.forgetAll();
+    return;
+  }
+  watchedFiles.forget(files);
+  pki.forget(files);
+  textCache.forget(files);
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -40,7 +40,10 @@ export class TestClient {
   /** Last diagnostics published per URI. */
   readonly published = new Map<string, Diagnostic[]>();
   readonly logs: string[] = [];
+  /** Every publishDiagnostics URI in arrival order (to see what a check did not resend). */
+  readonly publishLog: string[] = [];
   private waiters: Waiter[] = [];
+  private checkWaiters: { uri: string; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
 
   constructor(private readonly options: ClientOptions) {
@@ -55,9 +58,16 @@ export class TestClient {
     this.connection.onNotification('textDocument/publishDiagnostics', (params) => {
       const { uri, diagnostics } = params as { uri: string; diagnostics: Diagnostic[] };
       this.published.set(uri, diagnostics);
+      this.publishLog.push(uri);
       const ready = this.waiters.filter((w) => w.uri === uri && w.accept(diagnostics));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const waiter of ready) waiter.resolve(diagnostics);
+    });
+    this.connection.onNotification('httpdMtls/checkDone', (params) => {
+      const { uri } = params as { uri: string };
+      const ready = this.checkWaiters.filter((w) => w.uri === uri);
+      this.checkWaiters = this.checkWaiters.filter((w) => w.uri !== uri);
+      for (const waiter of ready) waiter.resolve();
     });
     this.connection.onNotification('window/logMessage', (params) => {
       this.logs.push((params as { message: string }).message);
@@ -94,6 +104,11 @@ export class TestClient {
     accept: (d: Diagnostic[]) => boolean = () => true,
   ): Promise<Diagnostic[]> {
     return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
+  }
+
+  /** The next `httpdMtls/checkDone` for the open document `uri`; register before acting. */
+  checkDone(uri: string): Promise<void> {
+    return new Promise((resolve) => this.checkWaiters.push({ uri, resolve }));
   }
 
   async open(file: string, text: string, uri = uriOf(file)): Promise<void> {

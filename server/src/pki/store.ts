@@ -1,6 +1,6 @@
 /**
  * Loads the files directives name, once per (path, size, mtime): every call stats the file
- * and re-reads it only when it changed. Directory listings are kept per directory mtime.
+ * (unless the caller trusts it, see `PkiStoreOptions`) and re-reads it only when it changed. Directory listings are kept per directory mtime.
  * Certificates are parsed once per content hash (see `parseCertificate`). All file errors
  * become a `FileProblem`; nothing here throws.
  */
@@ -38,10 +38,15 @@ interface CachedFile {
  * parsable certificate and key block is listed, defective ones included: callers decide
  * from `block.defects` whether OpenSSL would see it (it skips indented and glued blocks).
  */
-export function createPkiStore(): PkiStore {
+export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStore {
   const files = new Map<string, CachedFile>();
+  const trusted = options.trusted ?? (() => false);
+  /** Paths stat'ed since `forget` last named them: their cached answer may skip the stat. */
+  const verified = new Set<string>();
 
   const load = (localPath: string): LoadedPemFile => {
+    const known = files.get(localPath);
+    if (known !== undefined && verified.has(localPath)) return known.loaded;
     let stats: BigIntStats;
     try {
       stats = statSync(localPath, { bigint: true });
@@ -49,9 +54,9 @@ export function createPkiStore(): PkiStore {
       files.delete(localPath);
       return withProblem(localPath, statProblem(error), null);
     }
-    const cached = files.get(localPath);
-    if (cached !== undefined && cached.size === stats.size && cached.mtimeNs === stats.mtimeNs) {
-      return cached.loaded;
+    if (trusted(localPath)) verified.add(localPath);
+    if (known !== undefined && known.size === stats.size && known.mtimeNs === stats.mtimeNs) {
+      return known.loaded;
     }
     const loaded = loadFile(localPath, stats);
     files.set(localPath, { size: stats.size, mtimeNs: stats.mtimeNs, loaded });
@@ -83,7 +88,30 @@ export function createPkiStore(): PkiStore {
     return listing.files;
   };
 
-  return { load, listDirectory: list };
+  const forget = (paths: Iterable<string> | 'all'): void => {
+    if (paths === 'all') verified.clear();
+    else for (const localPath of paths) verified.delete(localPath);
+  };
+
+  return { load, listDirectory: list, forget };
+}
+
+export interface PkiStoreOptions {
+  /**
+   * Paths whose cached file is answered without a stat until `forget` names them (the
+   * language server, for files the client reports changes of). Default: none; every load
+   * stats the file.
+   */
+  trusted?: (localPath: string) => boolean;
+}
+
+/** A store that can be told which files changed (see `PkiStoreOptions.trusted`). */
+export interface ForgettingPkiStore extends PkiStore {
+  /**
+   * The next load of these paths (or of every path) stats the file again, and re-reads it
+   * when its size or mtime moved.
+   */
+  forget(paths: Iterable<string> | 'all'): void;
 }
 
 interface DirectoryListing {

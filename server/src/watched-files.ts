@@ -1,0 +1,83 @@
+/**
+ * Which files the language server may trust between checks without a stat: those the
+ * client's file watcher reports changes of. A watched-file event (or a write of our own)
+ * makes the server forget its copy; until then a cached read stands. This is what makes a
+ * re-check cost less than stat-ing every file of a 1,000-vhost tree again.
+ */
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** The extensions `WATCH_GLOBS` in server.ts asks the client to watch (lower case, as typed). */
+const WATCHED_NAME = /\.(pem|crt|key|cer|der|conf)$/;
+/** Folders VS Code leaves out of watching by default (`files.watcherExclude`). */
+const UNWATCHED_SEGMENT = /(^|[/\\])(\.git|\.hg|node_modules)([/\\]|$)/;
+
+/**
+ * Answers, once per path until forgotten, whether the client watches it: the client said it
+ * watches files, the path is inside a workspace folder (clients watch nothing else), its name
+ * matches the globs, it is outside the default-excluded folders, and no component of it is a
+ * symlink (an event names the path that changed, not the links that lead to it).
+ */
+export class WatchedFiles {
+  private readonly answers = new Map<string, boolean>();
+
+  constructor(
+    private readonly clientWatches: () => boolean,
+    private readonly folderOf: (file: string) => string | undefined,
+  ) {}
+
+  covers(file: string): boolean {
+    let answer = this.answers.get(file);
+    if (answer === undefined) {
+      answer = this.decide(file);
+      this.answers.set(file, answer);
+    }
+    return answer;
+  }
+
+  forget(files: Iterable<string>): void {
+    for (const file of files) this.answers.delete(file);
+  }
+
+  /** After the client's capabilities or folders change. */
+  forgetAll(): void {
+    this.answers.clear();
+  }
+
+  private decide(file: string): boolean {
+    if (!this.clientWatches() || !WATCHED_NAME.test(file) || UNWATCHED_SEGMENT.test(file)) {
+      return false;
+    }
+    const folder = this.folderOf(file);
+    if (folder === undefined) return false;
+    try {
+      return realpathSync(file) === path.resolve(file);
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Config texts read from disk, kept for watched files until an event names them. */
+export class WatchedTextCache {
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly watched: WatchedFiles) {}
+
+  /** `read`'s answer, from the cache for a watched file read before; no text is not kept. */
+  read(file: string, read: (file: string) => string | undefined): string | undefined {
+    const cached = this.texts.get(file);
+    if (cached !== undefined) return cached;
+    const text = read(file);
+    if (text !== undefined && this.watched.covers(file)) this.texts.set(file, text);
+    return text;
+  }
+
+  forget(files: Iterable<string>): void {
+    for (const file of files) this.texts.delete(file);
+  }
+
+  forgetAll(): void {
+    this.texts.clear();
+  }
+}
