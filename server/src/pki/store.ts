@@ -1,8 +1,8 @@
 /**
  * Loads the files directives name, once per (path, size, mtime): every call stats the file
  * (unless the caller trusts it, see `PkiStoreOptions`) and re-reads it only when it changed.
- * Directory listings are kept per directory mtime. Certificates are parsed once per content hash (see `parseCertificate`). All file errors
- * become a `FileProblem`; nothing here throws.
+ * Directory listings are kept per directory mtime. Certificates are parsed once per content
+ * hash (see `parseCertificate`). All file errors become a `FileProblem`; nothing here throws.
  */
 import { readdirSync, readFileSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { join } from 'node:path';
