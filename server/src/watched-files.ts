@@ -51,7 +51,7 @@ export class WatchedFiles {
     const folder = this.folderOf(file);
     if (folder === undefined) return false;
     try {
-      return realpathSync(file) === path.resolve(file);
+      return realpathSync.native(file) === path.resolve(file);
     } catch {
       return false;
     }
