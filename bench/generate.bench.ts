@@ -15,19 +15,24 @@ import { writePlannedFiles } from '../server/src/write-files';
 
 type BenchKey = 'ec-p256' | 'rsa-2048';
 const RUNS = Number(process.argv[2] ?? 9);
-const NAMES = { apacheServerNames: ['apache.server.name'], backendHost: 'gunicorn.app.server',
-  clientName: 'client.full.domain.name' };
+const NAMES = {
+  apacheServerNames: ['apache.server.name'],
+  backendHost: 'gunicorn.app.server',
+  clientName: 'client.full.domain.name',
+};
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]!
-    : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function ours(keyType: BenchKey, folder: string): Promise<void> {
-  const files = await generateSeedPki(folder, NAMES, { keyType, days: 365,
-    pkcs12Password: 'bench-password' });
+  const files = await generateSeedPki(folder, NAMES, {
+    keyType,
+    days: 365,
+    pkcs12Password: 'bench-password',
+  });
   writePlannedFiles(files);
 }
 
@@ -59,12 +64,30 @@ subjectAltName = $ENV::SAN
 function opensslWorkflow(keyType: BenchKey, folder: string): void {
   const ssl = (args: string[], env: Record<string, string> = { SAN: 'DNS:unused' }) =>
     execFileSync('openssl', args, { cwd: folder, env: { ...process.env, ...env }, stdio: 'pipe' });
-  const newKey = keyType === 'rsa-2048' ? ['-newkey', 'rsa:2048']
-    : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  const newKey =
+    keyType === 'rsa-2048'
+      ? ['-newkey', 'rsa:2048']
+      : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
   writeFileSync(join(folder, 'ext.cnf'), EXTENSIONS);
 
-  ssl(['req', '-x509', ...newKey, '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days',
-    '3650', '-subj', '/CN=bench CA', '-config', 'ext.cnf', '-extensions', 'ca']);
+  ssl([
+    'req',
+    '-x509',
+    ...newKey,
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=bench CA',
+    '-config',
+    'ext.cnf',
+    '-extensions',
+    'ca',
+  ]);
   const leaves: [string, string, string][] = [
     ['server', 'server', 'DNS:apache.server.name'],
     ['proxy', 'client', 'DNS:apache.server.name'],
@@ -72,17 +95,66 @@ function opensslWorkflow(keyType: BenchKey, folder: string): void {
     ['client', 'client', 'DNS:client.full.domain.name'],
   ];
   for (const [name, section, san] of leaves) {
-    ssl(['req', '-new', ...newKey, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`,
-      '-subj', `/CN=${san.slice(4)}`, '-config', 'ext.cnf'], { SAN: san });
-    ssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key',
-      '-CAcreateserial', '-days', '365', '-extfile', 'ext.cnf', '-extensions', section,
-      '-out', `${name}.crt`], { SAN: san });
+    ssl(
+      [
+        'req',
+        '-new',
+        ...newKey,
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.csr`,
+        '-subj',
+        `/CN=${san.slice(4)}`,
+        '-config',
+        'ext.cnf',
+      ],
+      { SAN: san },
+    );
+    ssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '365',
+        '-extfile',
+        'ext.cnf',
+        '-extensions',
+        section,
+        '-out',
+        `${name}.crt`,
+      ],
+      { SAN: san },
+    );
   }
   const traditional = ssl(['pkey', '-in', 'proxy.key', '-traditional']);
-  writeFileSync(join(folder, 'proxy-bundle.pem'),
-    Buffer.concat([readFileSync(join(folder, 'proxy.crt')), traditional]), { mode: 0o600 });
-  ssl(['pkcs12', '-export', '-in', 'client.crt', '-inkey', 'client.key', '-certfile', 'ca.crt',
-    '-out', 'client.p12', '-passout', 'pass:bench-password']);
+  writeFileSync(
+    join(folder, 'proxy-bundle.pem'),
+    Buffer.concat([readFileSync(join(folder, 'proxy.crt')), traditional]),
+    { mode: 0o600 },
+  );
+  ssl([
+    'pkcs12',
+    '-export',
+    '-in',
+    'client.crt',
+    '-inkey',
+    'client.key',
+    '-certfile',
+    'ca.crt',
+    '-out',
+    'client.p12',
+    '-passout',
+    'pass:bench-password',
+  ]);
 }
 
 async function timeOnce(work: (folder: string) => Promise<void> | void): Promise<number> {
@@ -124,8 +196,10 @@ async function main(): Promise<void> {
     const samples = await timePair(keyType);
     const ourMs = median(samples.ours);
     const cliMs = median(samples.cli);
-    rows.push(`| ${keyType.padEnd(8)} | ${ourMs.toFixed(0).padStart(10)} | `
-      + `${cliMs.toFixed(0).padStart(11)} | ${(cliMs / ourMs).toFixed(2).padStart(12)} |`);
+    rows.push(
+      `| ${keyType.padEnd(8)} | ${ourMs.toFixed(0).padStart(10)} | ` +
+        `${cliMs.toFixed(0).padStart(11)} | ${(cliMs / ourMs).toFixed(2).padStart(12)} |`,
+    );
   }
   console.log(`seed PKI (10 files), median of ${RUNS} runs, ms`);
   console.log('| key      | httpd-mtls | openssl CLI | openssl/ours |');

@@ -36,7 +36,11 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, withRss: b
   const rss = /bench-peak-rss-kib=(\d+)/.exec(stderr);
   const cpu = /bench-cpu-s=([\d.]+)\+([\d.]+)/.exec(stderr);
   const failed = result.status !== 0 && result.status !== 1;
-  const lastLine = stderr.trim().split('\n').filter((line) => !line.startsWith('bench-')).pop();
+  const lastLine = stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('bench-'))
+    .pop();
   return {
     ms,
     exitCode: result.status,

@@ -43,7 +43,11 @@ function firstError(runs: ProcessRun[]): string | null {
 interface SizeResult {
   vhosts: number;
   cold: {
-    medianMs: number; minMs: number; medianCpuMs: number; runs: number; exitCode: number | null;
+    medianMs: number;
+    minMs: number;
+    medianCpuMs: number;
+    runs: number;
+    exitCode: number | null;
   };
   peakRssMiB: number;
   lsp: {
@@ -88,13 +92,18 @@ async function benchSize(size: number): Promise<SizeResult> {
     rss: verdict(peakRssMiB < TARGETS.rssMiB),
   };
   if (size === 1000) targets.cold = verdict(ours < TARGETS.coldMs);
-  const errors = [firstError(cold), firstError(apache), openssl.error]
-    .filter((error): error is string => error !== null);
+  const errors = [firstError(cold), firstError(apache), openssl.error].filter(
+    (error): error is string => error !== null,
+  );
   return {
     vhosts: size,
-    cold: { medianMs: ours, minMs: Math.min(...coldMs),
-      medianCpuMs: median(cold.map((run) => run.cpuMs ?? Number.NaN)), runs: COLD_RUNS,
-      exitCode: cold[0]?.exitCode ?? null },
+    cold: {
+      medianMs: ours,
+      minMs: Math.min(...coldMs),
+      medianCpuMs: median(cold.map((run) => run.cpuMs ?? Number.NaN)),
+      runs: COLD_RUNS,
+      exitCode: cold[0]?.exitCode ?? null,
+    },
     peakRssMiB,
     lsp: {
       firstCheckMs: lsp.firstCheckMs,
@@ -103,8 +112,11 @@ async function benchSize(size: number): Promise<SizeResult> {
       serverPeakRssMiB: lsp.serverPeakRssMiB,
       runs: LSP_RUNS,
     },
-    apacheT: { medianMs: median(apache.map((run) => run.ms)),
-      exitCode: apache[0]?.exitCode ?? null, error: firstError(apache) },
+    apacheT: {
+      medianMs: median(apache.map((run) => run.ms)),
+      exitCode: apache[0]?.exitCode ?? null,
+      error: firstError(apache),
+    },
     opensslLoop: { ms: openssl.ms, exitCode: openssl.exitCode },
     ratios: {
       opensslOverOurs: openssl.ms / ours,
@@ -138,7 +150,8 @@ function table(results: SizeResult[]): string {
   ];
   const lines = [header, ...rows.map(([label, cell]) => [label, ...results.map(cell)])];
   const widths = header.map((_, column) =>
-    Math.max(...lines.map((line) => (line[column] ?? '').length)));
+    Math.max(...lines.map((line) => (line[column] ?? '').length)),
+  );
   return lines
     .map((line) => line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | '))
     .join('\n');
@@ -152,14 +165,19 @@ async function main(): Promise<void> {
   }
   const text = table(results);
   process.stdout.write(`${text}\n`);
-  process.stdout.write(`Targets: 1,000 vhosts cold < ${TARGETS.coldMs} ms; vhost change p95 < ` +
-    `${TARGETS.vhostP95Ms} ms; CA change p95 < ${TARGETS.caMs} ms; peak RSS < ` +
-    `${TARGETS.rssMiB} MiB.\n`);
+  process.stdout.write(
+    `Targets: 1,000 vhosts cold < ${TARGETS.coldMs} ms; vhost change p95 < ` +
+      `${TARGETS.vhostP95Ms} ms; CA change p95 < ${TARGETS.caMs} ms; peak RSS < ` +
+      `${TARGETS.rssMiB} MiB.\n`,
+  );
   for (const result of results) {
     for (const error of result.errors) process.stdout.write(`${result.vhosts}: ${error}\n`);
   }
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-    node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+  };
   const output = { date: new Date().toISOString(), machine, targets: TARGETS, results };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
 }

@@ -105,10 +105,26 @@ async function writeVhost(tree: BenchTree, index: number, ca: IssuingCa): Promis
   const dir = join(tree.root, 'ssl', `vhost${pad(index)}`);
   mkdirSync(dir, { recursive: true });
   const name = vhostName(index);
-  const server = await issueCertificate({ profile: 'server', keyType: 'ec-p256',
-    subject: { commonName: name }, altNames: [name], days: 825 }, ca);
-  const proxy = await issueCertificate({ profile: 'proxy-client', keyType: 'ec-p256',
-    subject: { commonName: `proxy.${name}` }, altNames: [`proxy.${name}`], days: 825 }, ca);
+  const server = await issueCertificate(
+    {
+      profile: 'server',
+      keyType: 'ec-p256',
+      subject: { commonName: name },
+      altNames: [name],
+      days: 825,
+    },
+    ca,
+  );
+  const proxy = await issueCertificate(
+    {
+      profile: 'proxy-client',
+      keyType: 'ec-p256',
+      subject: { commonName: `proxy.${name}` },
+      altNames: [`proxy.${name}`],
+      days: 825,
+    },
+    ca,
+  );
   write(join(dir, 'server.crt'), encodePem('CERTIFICATE', server.certificateDer));
   write(join(dir, 'server.key'), await keyPem(server), 0o600);
   const bundle = encodePem('CERTIFICATE', proxy.certificateDer) + (await keyPem(proxy));
@@ -125,10 +141,17 @@ export async function ensureTree(size: number): Promise<BenchTree> {
   for (const sub of ['ssl', 'sites-enabled', 'mods-enabled', 'run', 'lock', 'log']) {
     mkdirSync(join(tree.root, sub), { recursive: true });
   }
-  const caCredential = await generateRootCa({ keyType: 'ec-p256', days: 3650,
-    subject: { commonName: 'bench CA' } });
-  const ca: IssuingCa = { certificateDer: caCredential.certificateDer,
-    privateKey: caCredential.privateKey, keyType: 'ec-p256', issuerChainDer: [] };
+  const caCredential = await generateRootCa({
+    keyType: 'ec-p256',
+    days: 3650,
+    subject: { commonName: 'bench CA' },
+  });
+  const ca: IssuingCa = {
+    certificateDer: caCredential.certificateDer,
+    privateKey: caCredential.privateKey,
+    keyType: 'ec-p256',
+    issuerChainDer: [],
+  };
   write(tree.ca, encodePem('CERTIFICATE', ca.certificateDer));
 
   write(tree.config, mainConfig(tree.root));

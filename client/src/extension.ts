@@ -83,10 +83,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
   for (const [command, { title, serverCommand }] of Object.entries(COMMANDS)) {
     const own = OWN_HANDLERS[command];
     const run = own
-      ? (argument?: unknown): Promise<void> => (client === undefined ? Promise.resolve()
-        : own(client, argument).catch((error: unknown) => {
-          void window.showErrorMessage(`${title} failed: ${String(error)}`);
-        }))
+      ? (argument?: unknown): Promise<void> =>
+          client === undefined
+            ? Promise.resolve()
+            : own(client, argument).catch((error: unknown) => {
+                void window.showErrorMessage(`${title} failed: ${String(error)}`);
+              })
       : (): Promise<void> => forward(serverCommand, title);
     context.subscriptions.push(commands.registerCommand(command, run));
   }

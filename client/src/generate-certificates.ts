@@ -31,16 +31,21 @@ function toWorkspaceEdit(edit: NonNullable<Answer['edit']>): WorkspaceEdit {
   for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
     for (const { range, newText } of edits) {
       const { start, end } = range;
-      result.replace(Uri.parse(uri), new Range(start.line, start.character, end.line,
-        end.character), newText);
+      result.replace(
+        Uri.parse(uri),
+        new Range(start.line, start.character, end.line, end.character),
+        newText,
+      );
     }
   }
   return result;
 }
 
 async function ask(client: LanguageClient, argument: unknown): Promise<Answer> {
-  return (await client.sendRequest(ExecuteCommandRequest.type,
-    { command: SERVER_COMMAND, arguments: [argument] })) as Answer;
+  return (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_COMMAND,
+    arguments: [argument],
+  })) as Answer;
 }
 
 function names(text: string): string[] {
@@ -61,20 +66,38 @@ export async function generateCertificates(client: LanguageClient): Promise<void
   const defaults = (await ask(client, { mode: 'defaults', uri })).defaults;
   if (defaults === undefined) return;
 
-  const folder = await window.showInputBox({ title: TITLE, value: defaults.folder,
-    prompt: 'Folder for the new CA, server, proxy-client, backend and client files' });
+  const folder = await window.showInputBox({
+    title: TITLE,
+    value: defaults.folder,
+    prompt: 'Folder for the new CA, server, proxy-client, backend and client files',
+  });
   if (!folder) return;
-  const serverNames = await window.showInputBox({ title: TITLE,
-    value: defaults.serverNames.join(' '), prompt: 'ServerName and ServerAlias names' });
+  const serverNames = await window.showInputBox({
+    title: TITLE,
+    value: defaults.serverNames.join(' '),
+    prompt: 'ServerName and ServerAlias names',
+  });
   if (!serverNames) return;
-  const backendHost = await window.showInputBox({ title: TITLE, value: defaults.backendHost,
-    prompt: 'Backend host (from ProxyPass)' });
+  const backendHost = await window.showInputBox({
+    title: TITLE,
+    value: defaults.backendHost,
+    prompt: 'Backend host (from ProxyPass)',
+  });
   if (!backendHost) return;
   const keyType = await window.showQuickPick(KEY_TYPES, { title: `${TITLE}: key type` });
   if (keyType === undefined) return;
 
-  const answer = await ask(client, { mode: 'seed', uri, folder, keyType, names: {
-    ...defaults, serverNames: names(serverNames), backendHost } });
+  const answer = await ask(client, {
+    mode: 'seed',
+    uri,
+    folder,
+    keyType,
+    names: {
+      ...defaults,
+      serverNames: names(serverNames),
+      backendHost,
+    },
+  });
   if (answer.written.length === 0 || answer.edit === undefined) {
     void window.showErrorMessage(`${TITLE}: ${answer.message}`);
     return;

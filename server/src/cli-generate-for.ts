@@ -30,9 +30,10 @@ export async function planForConfig(request: GenerateForRequest): Promise<Config
   const entry = path.resolve(request.cwd, request.config);
   if (!fs.existsSync(entry)) throw new GenerateForInputError(`cannot read ${request.config}`);
   // Outside the cwd, the nearest project file above the config still describes it.
-  const manifest = request.manifest === null
-    ? findProjectFile(entry, request.cwd) ?? findProjectFile(entry, path.parse(entry).root)
-    : path.resolve(request.cwd, request.manifest);
+  const manifest =
+    request.manifest === null
+      ? (findProjectFile(entry, request.cwd) ?? findProjectFile(entry, path.parse(entry).root))
+      : path.resolve(request.cwd, request.manifest);
   const project = manifest === null ? null : readProjectFile(manifest);
   if (project !== null && project.problems.length > 0) {
     const first = project.problems[0]!;
@@ -46,8 +47,10 @@ export async function planForConfig(request: GenerateForRequest): Promise<Config
     days: request.days,
     caDays: request.caDays,
     workspaceRoot,
-    caFolder: request.caOut === null ? path.join(workspaceRoot, 'httpd-mtls-ca')
-      : path.resolve(request.cwd, request.caOut),
+    caFolder:
+      request.caOut === null
+        ? path.join(workspaceRoot, 'httpd-mtls-ca')
+        : path.resolve(request.cwd, request.caOut),
     pki,
   });
 }

@@ -79,7 +79,10 @@ const settingsCache = new Map<string, Promise<Settings>>();
 const store = new DiagnosticStore();
 const publishFilter = new PublishFilter();
 /** Files the client reports changes of are trusted between checks (no stat, no re-read). */
-const watchedFiles = new WatchedFiles(() => canWatchFiles, (file) => folderOf(file));
+const watchedFiles = new WatchedFiles(
+  () => canWatchFiles,
+  (file) => folderOf(file),
+);
 const pki = createPkiStore({ trusted: (file) => watchedFiles.covers(file) });
 const textCache = new WatchedTextCache(watchedFiles);
 const editor = new EditorRequests(pki);
@@ -169,8 +172,10 @@ async function check(uri: string): Promise<void> {
   // Lens counts come from the findings; a re-check after a certificate change must show.
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
-  publish(store.update(uri, byUri), (target) =>
-    firstCheck || target === uri || target === fileUri(entry));
+  publish(
+    store.update(uri, byUri),
+    (target) => firstCheck || target === uri || target === fileUri(entry),
+  );
   done(true);
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
 }
@@ -324,13 +329,24 @@ connection.onCodeLens(({ textDocument }) => {
 });
 
 async function generateCertificates(argument: unknown): Promise<unknown> {
-  const uri = typeof argument === 'string' ? argument
-    : String((argument as { uri?: unknown } | undefined)?.uri ?? '');
-  const answer = await runGenerateRequest({ argument, workspaceFolder: folderOf,
-    settings: await settingsFor(uri), buffers: openBuffers(), pki });
+  const uri =
+    typeof argument === 'string'
+      ? argument
+      : String((argument as { uri?: unknown } | undefined)?.uri ?? '');
+  const answer = await runGenerateRequest({
+    argument,
+    workspaceFolder: folderOf,
+    settings: await settingsFor(uri),
+    buffers: openBuffers(),
+    pki,
+  });
   logger.info(`Generate certificates: ${answer.message}`);
   // New files answer file-missing findings; re-check now rather than wait for file events.
-  if (answer.written.length > 0) onFilesChanged(answer.written.map((file) => file.path), true);
+  if (answer.written.length > 0)
+    onFilesChanged(
+      answer.written.map((file) => file.path),
+      true,
+    );
   return answer;
 }
 
@@ -341,10 +357,19 @@ async function verifyChain(argument: unknown): Promise<unknown> {
   const entry = document ? entryPath(document) : request && uriToPath(request.uri);
   if (request === null || entry === null) return { html: null, message: 'open an Apache config' };
   const settings = await settingsFor(request.uri);
-  const checked = checkDocument({ entry, workspaceFolder: folderOf(entry), settings,
-    buffers: openBuffers(), pki });
-  const answer = await runVerifyChain({ argument: request, entry, check: checked.engine,
-    options: checked.options });
+  const checked = checkDocument({
+    entry,
+    workspaceFolder: folderOf(entry),
+    settings,
+    buffers: openBuffers(),
+    pki,
+  });
+  const answer = await runVerifyChain({
+    argument: request,
+    entry,
+    check: checked.engine,
+    options: checked.options,
+  });
   logger.info(`Verify mTLS chain: ${answer.reports.length} vhosts${request.live ? ', live' : ''}`);
   return answer;
 }

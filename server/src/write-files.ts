@@ -21,7 +21,10 @@ export interface WrittenFile {
 
 /** Raised when nothing was written because targets exist or folders are unsafe. */
 export class RefusedWriteError extends Error {
-  constructor(message: string, readonly paths: string[]) {
+  constructor(
+    message: string,
+    readonly paths: string[],
+  ) {
     super(message);
     this.name = 'RefusedWriteError';
   }
@@ -53,10 +56,12 @@ function findProblems(files: PlannedFile[]): RefusedWriteError | null {
     seen.add(path);
   }
 
-  const privateFolders = new Set(files.filter((f) => f.privateFolder).map((f) => resolve(
-    dirname(f.path))));
-  const mixed = files.filter((f) => !f.privateFolder && privateFolders.has(resolve(
-    dirname(f.path))));
+  const privateFolders = new Set(
+    files.filter((f) => f.privateFolder).map((f) => resolve(dirname(f.path))),
+  );
+  const mixed = files.filter(
+    (f) => !f.privateFolder && privateFolders.has(resolve(dirname(f.path))),
+  );
   if (mixed.length > 0) {
     const paths = mixed.map((f) => f.path);
     return new RefusedWriteError(`CA key folder would also hold: ${paths.join(', ')}`, paths);

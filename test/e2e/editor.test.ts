@@ -22,13 +22,7 @@ import {
   startCodeServer,
   type RunningCodeServer,
 } from './code-server';
-import {
-  CHROMIUM_PATH,
-  codeServerEntry,
-  repoRoot,
-  screenshotDir,
-  skipReason,
-} from './e2e-deps';
+import { CHROMIUM_PATH, codeServerEntry, repoRoot, screenshotDir, skipReason } from './e2e-deps';
 import { serverCapabilities, type ServerCapabilities } from './lsp-capabilities';
 import * as workbench from './workbench';
 
@@ -74,8 +68,13 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
       env: isolatedEnv(runRoot),
       viewport: { width: 1400, height: 900 },
       args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
       ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -127,7 +126,8 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
   it('runs "Verify mTLS chain" from the palette and shows the hops in a webview', async () => {
     await workbench.findCommand(page, 'Verify mTLS chain');
     await workbench.runSelectedCommand(page, 'Verify mTLS chain');
-    await page.locator('.tab', { hasText: 'mTLS chain' })
+    await page
+      .locator('.tab', { hasText: 'mTLS chain' })
       .waitFor({ timeout: workbench.UI_TIMEOUT_MS });
 
     // The cursor is in the <VirtualHost> (hover step): its backend hop fails, no SSLProxyEngine.
@@ -135,16 +135,18 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
     const backendHop = report.locator('article.hop[data-kind="apache-to-backend"]');
     await backendHop.waitFor({ timeout: workbench.UI_TIMEOUT_MS });
     await workbench.screenshot(page, 'verify-mtls-chain');
-    assert.match(await backendHop.getAttribute('class') ?? '', /\bfail\b/);
+    assert.match((await backendHop.getAttribute('class')) ?? '', /\bfail\b/);
     assert.match(await backendHop.locator('h3').innerText(), /\u2192 gunicorn\.app\.server:6662/);
     assert.equal(await report.locator('article.hop[data-kind="client-to-apache"].pass').count(), 1);
     await workbench.dismissCommandUi(page);
 
     // Clicking the failing check posts `open`; the editor's cursor lands on the ProxyPass.
     await backendHop.locator('li.check.fail[data-file]').first().click();
-    await page.locator('[id="status.editor.selection"]', {
-      hasText: `Ln ${positions.proxyPassLine + 1}, Col 1`,
-    }).waitFor({ timeout: workbench.UI_TIMEOUT_MS });
+    await page
+      .locator('[id="status.editor.selection"]', {
+        hasText: `Ln ${positions.proxyPassLine + 1}, Col 1`,
+      })
+      .waitFor({ timeout: workbench.UI_TIMEOUT_MS });
   });
 
   for (const title of ['Generate mTLS certificates']) {
@@ -179,7 +181,9 @@ describe('VS Code (code-server) with the packaged extension', { skip }, () => {
     }
 
     await page.keyboard.press('Enter');
-    await workbench.problemRows(page, EXPECTED_RULE).first()
+    await workbench
+      .problemRows(page, EXPECTED_RULE)
+      .first()
       .waitFor({ state: 'detached', timeout: workbench.UI_TIMEOUT_MS });
     await workbench.screenshot(page, 'after-quick-fix');
     assert.equal(await workbench.problemRows(page, EXPECTED_RULE).count(), 0);

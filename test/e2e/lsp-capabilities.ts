@@ -41,8 +41,11 @@ export async function serverCapabilities(): Promise<ServerCapabilities> {
   });
 
   server.stdin.write(
-    frame({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null,
-      capabilities: {} } }),
+    frame({
+      id: 1,
+      method: 'initialize',
+      params: { processId: process.pid, rootUri: null, capabilities: {} },
+    }),
   );
   try {
     return await result;

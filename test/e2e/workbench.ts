@@ -24,7 +24,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT_MS });
-  await page.locator('.explorer-folders-view .monaco-list-row').first()
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
     .waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
@@ -32,17 +34,21 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.locator(`${QUICK_INPUT} input`).fill(relativePath);
-  await page.locator(QUICK_INPUT_ROW, { hasText: path.basename(relativePath) }).first()
+  await page
+    .locator(QUICK_INPUT_ROW, { hasText: path.basename(relativePath) })
+    .first()
     .waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: path.basename(relativePath) })
+  await page
+    .locator('.tab.active', { hasText: path.basename(relativePath) })
     .waitFor({ timeout: UI_TIMEOUT_MS });
   await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
 /** The status bar's language mode; polled because contributed languages register late. */
 export async function waitForLanguageMode(page: Page, mode: string): Promise<void> {
-  await page.locator('[id="status.editor.mode"]', { hasText: mode })
+  await page
+    .locator('[id="status.editor.mode"]', { hasText: mode })
     .waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
@@ -51,9 +57,11 @@ export async function goTo(page: Page, line: number, character: number): Promise
   await page.keyboard.press('Control+G');
   await page.keyboard.type(`${line + 1}:${character + 1}`);
   await page.keyboard.press('Enter');
-  await page.locator('[id="status.editor.selection"]', {
-    hasText: `Ln ${line + 1}, Col ${character + 1}`,
-  }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page
+    .locator('[id="status.editor.selection"]', {
+      hasText: `Ln ${line + 1}, Col ${character + 1}`,
+    })
+    .waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
 export async function showProblems(page: Page): Promise<void> {
@@ -100,7 +108,8 @@ export interface CommandEffect {
 export async function runSelectedCommand(page: Page, title: string): Promise<CommandEffect> {
   const notificationsBefore = await page.locator(NOTIFICATION).count();
   const tabsBefore = await page.locator('.tab').count();
-  const ownPrompt = page.locator(QUICK_INPUT)
+  const ownPrompt = page
+    .locator(QUICK_INPUT)
     .filter({ hasNot: page.locator('.monaco-list-row', { hasText: title }) });
   await page.keyboard.press('Enter');
 

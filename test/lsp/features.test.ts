@@ -167,14 +167,19 @@ async function fixGoes(
 }
 
 test('quick fix: SSLProxyEngine On', LIMIT, () =>
-  fixGoes('broken/no-proxy-engine', 'proxy-engine-missing', (a) => a.isPreferred === true));
+  fixGoes('broken/no-proxy-engine', 'proxy-engine-missing', (a) => a.isPreferred === true),
+);
 test('quick fix: SSLVerifyDepth', LIMIT, () =>
   fixGoes('broken/depth-too-small', 'verify-depth', (a) =>
-    a.title.startsWith('Set SSLVerifyDepth')));
+    a.title.startsWith('Set SSLVerifyDepth'),
+  ),
+);
 test('quick fix: SSLProxyVerifyDepth', LIMIT, () =>
-  fixGoes('broken/proxy-depth-too-small', 'proxy-verify-depth', (a) =>
-    a.title.startsWith('Set')));
+  fixGoes('broken/proxy-depth-too-small', 'proxy-verify-depth', (a) => a.title.startsWith('Set')),
+);
 test('quick fix: ProxyPreserveHost Off', LIMIT, () =>
-  fixGoes('broken/preserve-host', 'proxy-peer-name', (a) => a.title.includes('ProxyPreserveHost')));
+  fixGoes('broken/preserve-host', 'proxy-peer-name', (a) => a.title.includes('ProxyPreserveHost')),
+);
 test('suppression comment drops the finding', LIMIT, () =>
-  fixGoes('broken/no-proxy-engine', 'proxy-engine-missing', (a) => a.title.startsWith('Ignore')));
+  fixGoes('broken/no-proxy-engine', 'proxy-engine-missing', (a) => a.title.startsWith('Ignore')),
+);

@@ -55,8 +55,13 @@ test('file-missing quick fix generates the file and the diagnostic goes', LIMIT,
   assert.equal(action.kind, 'quickfix');
   assert.ok(action.command);
 
-  const gone = client.diagnostics(uri, (ds) => !missing(ds)
-    .some((d) => d.range.start.line === certLine || d.range.start.line === certLine + 1));
+  const gone = client.diagnostics(
+    uri,
+    (ds) =>
+      !missing(ds).some(
+        (d) => d.range.start.line === certLine || d.range.start.line === certLine + 1,
+      ),
+  );
   const answer = await client.connection.sendRequest<{ message: string; written: unknown[] }>(
     'workspace/executeCommand',
     { command: action.command.command, arguments: action.command.arguments },
@@ -69,24 +74,31 @@ test('file-missing quick fix generates the file and the diagnostic goes', LIMIT,
   for (const log of client.logs) assert.doesNotMatch(log, /PRIVATE KEY/);
 });
 
-test('the quick fix for the proxy bundle and CA file clears every file-missing', LIMIT,
+test(
+  'the quick fix for the proxy bundle and CA file clears every file-missing',
+  LIMIT,
   async () => {
     const uri = uriOf(conf);
     const current = client.published.get(uri) ?? [];
     const remaining = missing(current);
     assert.ok(remaining.length > 0);
-    const clean = client.diagnostics(uri, (ds) => missing(ds).length === 0
-      && ds.every((d) => d.severity !== 1));
+    const clean = client.diagnostics(
+      uri,
+      (ds) => missing(ds).length === 0 && ds.every((d) => d.severity !== 1),
+    );
     for (const diagnostic of remaining) {
       const [action] = await actionsFor(uri, diagnostic);
       if (action?.command === undefined) continue;
-      await client.connection.sendRequest('workspace/executeCommand',
-        { command: action.command.command, arguments: action.command.arguments });
+      await client.connection.sendRequest('workspace/executeCommand', {
+        command: action.command.command,
+        arguments: action.command.arguments,
+      });
     }
     await clean;
     const bundle = statSync(path.join(certs, 'apacheAsClientCertAndKeyCombined.pem'));
     assert.equal(bundle.mode & 0o777, 0o600);
-  });
+  },
+);
 
 test('the palette request gives prefilled names from the config', LIMIT, async () => {
   const answer = await client.connection.sendRequest<{ defaults?: Record<string, unknown> }>(

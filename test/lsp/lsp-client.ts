@@ -98,7 +98,7 @@ export class TestClient {
     return result;
   }
 
-   /** The next diagnostics published for `uri` that `accept` takes; register before acting. */
+  /** The next diagnostics published for `uri` that `accept` takes; register before acting. */
   diagnostics(
     uri: string,
     accept: (d: Diagnostic[]) => boolean = () => true,

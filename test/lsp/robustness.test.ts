@@ -29,8 +29,9 @@ test('hostile documents, then a valid one still gets diagnostics', LIMIT, async 
     'long.conf': 'ServerName www.example.com\n'.repeat(100_000),
     'deep.conf': '<IfModule ssl_module>\n'.repeat(10_000) + '</IfModule>\n'.repeat(10_000),
     'cycle.conf': 'Include cycle.conf\n',
-    'paths.conf': '<VirtualHost *:443>\nSSLEngine on\nSSLCertificateFile pipe.crt\n'
-      + 'SSLCertificateKeyFile loop-a\nInclude pipe.crt\n</VirtualHost>\n',
+    'paths.conf':
+      '<VirtualHost *:443>\nSSLEngine on\nSSLCertificateFile pipe.crt\n' +
+      'SSLCertificateKeyFile loop-a\nInclude pipe.crt\n</VirtualHost>\n',
   };
 
   const client = new TestClient({ workspaceFolder: EXAMPLES });

@@ -74,7 +74,10 @@ test('unsaved buffers win over disk, and edits are re-checked', LIMIT, async () 
   const seedText = readFileSync(SEED_CONF, 'utf8');
   const clean = client.diagnostics(uri);
   await client.open(NO_ENGINE_CONF, seedText);
-  assert.equal((await clean).find((d) => d.code === 'proxy-engine-missing'), undefined);
+  assert.equal(
+    (await clean).find((d) => d.code === 'proxy-engine-missing'),
+    undefined,
+  );
 
   const hasRule = (ds: Diagnostic[]): boolean => ds.some((d) => d.code === 'proxy-engine-missing');
   const broken = client.diagnostics(uri, hasRule);
@@ -112,7 +115,7 @@ test('commands answer without failing', LIMIT, async () => {
 });
 
 for (const watchFiles of [true, false]) {
-  const how = watchFiles ? 'client file events' : 'the server\'s fs.watch fallback';
+  const how = watchFiles ? 'client file events' : "the server's fs.watch fallback";
   test(`a created certificate file re-checks the config naming it (${how})`, LIMIT, async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-lsp-'));
     const conf = path.join(ws, 'site.conf');

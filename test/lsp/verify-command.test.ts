@@ -71,17 +71,26 @@ test('the seed vhost at the cursor: CSP with a nonce and three passing hops', LI
   assert.ok(html.includes(`<script nonce="${nonce}">`));
   assert.match(html, /data-command="live"/);
 
-  assert.deepEqual(answer.reports.map((r) => r.vhost), ['apache.server.name:7771']);
+  assert.deepEqual(
+    answer.reports.map((r) => r.vhost),
+    ['apache.server.name:7771'],
+  );
   const hops = answer.reports[0]!.hops;
-  assert.deepEqual(hops.map((h) => [h.kind, h.status]), [
-    ['client-to-apache', 'pass'],
-    ['apache-identity', 'pass'],
-    ['apache-to-backend', 'pass'],
-  ]);
+  assert.deepEqual(
+    hops.map((h) => [h.kind, h.status]),
+    [
+      ['client-to-apache', 'pass'],
+      ['apache-identity', 'pass'],
+      ['apache-to-backend', 'pass'],
+    ],
+  );
   for (const kind of ['client-to-apache', 'apache-identity', 'apache-to-backend']) {
     assert.ok(html.includes(`data-kind="${kind}"`), `hop ${kind} on the page`);
   }
-  assert.ok(hops.every((h) => h.live === undefined), 'no live probe unless asked');
+  assert.ok(
+    hops.every((h) => h.live === undefined),
+    'no live probe unless asked',
+  );
 });
 
 test('a cursor outside every <VirtualHost> shows all TLS vhosts', LIMIT, async () => {
@@ -89,7 +98,10 @@ test('a cursor outside every <VirtualHost> shows all TLS vhosts', LIMIT, async (
   const answer = await verify({ uri: uriOf(seedConf), line: lineOf(text, /^Listen/) });
   assert.equal(answer.scope, 'all');
   assert.ok(answer.message);
-  assert.deepEqual(answer.reports.map((r) => r.vhost), ['apache.server.name:7771']);
+  assert.deepEqual(
+    answer.reports.map((r) => r.vhost),
+    ['apache.server.name:7771'],
+  );
   assert.match(answer.html ?? '', /data-kind="apache-to-backend"/);
 
   // The palette may send only the URI: every TLS vhost too.
@@ -149,7 +161,10 @@ test('live: true probes the vhost and the backend and reports each hop', LIMIT, 
     assert.equal(hop.live.status, 'fail', `${hop.kind}: nothing listens there`);
   }
   const endpoints = hops.map((h) => h.live?.endpoint);
-  assert.deepEqual(endpoints, [`localhost:${vhostPort}`, `localhost:${vhostPort}`,
-    `127.0.0.1:${backendPort}`]);
+  assert.deepEqual(endpoints, [
+    `localhost:${vhostPort}`,
+    `localhost:${vhostPort}`,
+    `127.0.0.1:${backendPort}`,
+  ]);
   assert.match(answer.html ?? '', /class="live /);
 });

@@ -4,12 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  firstServerName,
-  listenPorts,
-  mainConfig,
-  rewriteExampleConfig,
-} from './apache-config';
+import { firstServerName, listenPorts, mainConfig, rewriteExampleConfig } from './apache-config';
 
 const EXAMPLE = [
   'Listen 7771',
@@ -33,10 +28,14 @@ test('deployment prefixes are mapped only at a path boundary', () => {
 });
 
 test('Listen is bound to 127.0.0.1 and only whole port numbers move', () => {
-  const rewritten = rewriteExampleConfig(EXAMPLE, [], [
-    { from: 7771, to: 18001 },
-    { from: 6662, to: 18002 },
-  ]);
+  const rewritten = rewriteExampleConfig(
+    EXAMPLE,
+    [],
+    [
+      { from: 7771, to: 18001 },
+      { from: 6662, to: 18002 },
+    ],
+  );
   assert.match(rewritten, /^Listen 127\.0\.0\.1:18001$/m);
   assert.match(rewritten, /^<VirtualHost \*:18001>$/m);
   assert.match(rewritten, /gunicorn\.app\.server:18002\//);

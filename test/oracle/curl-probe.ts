@@ -22,15 +22,24 @@ export interface ProbeTarget {
 
 export function curlProbe(target: ProbeTarget): Promise<ProbeResult> {
   const args = [
-    '--silent', '--show-error',
-    '--noproxy', '*',
-    '--max-time', '15',
-    '--output', '/dev/null',
-    '--write-out', '%{http_code}',
-    '--resolve', `${target.host}:${target.port}:127.0.0.1`,
-    '--cacert', target.caCertificates,
-    '--cert', target.certificate,
-    '--key', target.key,
+    '--silent',
+    '--show-error',
+    '--noproxy',
+    '*',
+    '--max-time',
+    '15',
+    '--output',
+    '/dev/null',
+    '--write-out',
+    '%{http_code}',
+    '--resolve',
+    `${target.host}:${target.port}:127.0.0.1`,
+    '--cacert',
+    target.caCertificates,
+    '--cert',
+    target.certificate,
+    '--key',
+    target.key,
     `https://${target.host}:${target.port}/`,
   ];
   return new Promise((resolve, reject) => {

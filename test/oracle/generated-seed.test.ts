@@ -34,11 +34,17 @@ const PLACEMENT: [string, string][] = [
 async function seedWithGeneratedPki(keyType: KeyType): Promise<string> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `httpd-mtls-oracle-gen-${keyType}-`));
   const pki = path.join(work, 'pki');
-  writePlannedFiles(await generateSeedPki(pki, {
-    apacheServerNames: ['apache.server.name'],
-    backendHost: 'gunicorn.app.server',
-    clientName: 'client.full.domain.name',
-  }, { keyType, days: 30 }));
+  writePlannedFiles(
+    await generateSeedPki(
+      pki,
+      {
+        apacheServerNames: ['apache.server.name'],
+        backendHost: 'gunicorn.app.server',
+        clientName: 'client.full.domain.name',
+      },
+      { keyType, days: 30 },
+    ),
+  );
 
   const example = path.join(work, 'seed');
   fs.cpSync(SEED, example, { recursive: true });
@@ -64,12 +70,18 @@ for (const keyType of ['ec-p256', 'rsa-2048'] as const) {
         appDir: 'flaskApp',
       });
       const outcome = await runInHttpd(files);
-      assert.equal(outcome.probe?.httpStatus ?? null, 201,
-        `${describeHttpd(outcome)}\n${outcome.configtestOutput}\n${outcome.errorLog}`);
+      assert.equal(
+        outcome.probe?.httpStatus ?? null,
+        201,
+        `${describeHttpd(outcome)}\n${outcome.configtestOutput}\n${outcome.errorLog}`,
+      );
 
       const checked = await runChecker(files.config, files.manifest);
       const errors = checked.diagnostics.filter((d) => d.severity === 'error');
-      assert.deepEqual(errors.map((d) => d.code), []);
+      assert.deepEqual(
+        errors.map((d) => d.code),
+        [],
+      );
     });
   });
 }

@@ -19,8 +19,8 @@ export function cat(...names: string[]): FileMaker {
 }
 
 /** How the config names its files: absolute paths, ServerRoot-relative, or via Define. */
-export type PathStyle = 'absolute' | 'server-root' | 'wrong-server-root' | 'define'
-  | 'undefined-variable';
+export type PathStyle =
+  'absolute' | 'server-root' | 'wrong-server-root' | 'define' | 'undefined-variable';
 
 export interface Setup {
   serverCert: FileMaker;
@@ -113,11 +113,15 @@ export function writeScenario(
   const ref = (name: string | null): string | null => {
     if (name === null) return null;
     switch (setup.paths) {
-      case 'absolute': return path.join(certs, name);
+      case 'absolute':
+        return path.join(certs, name);
       case 'server-root':
-      case 'wrong-server-root': return `certs/${name}`;
-      case 'define': return `\${CERTS}/${name}`;
-      case 'undefined-variable': return `\${CERT_FOLDER}/${name}`;
+      case 'wrong-server-root':
+        return `certs/${name}`;
+      case 'define':
+        return `\${CERTS}/${name}`;
+      case 'undefined-variable':
+        return `\${CERT_FOLDER}/${name}`;
     }
   };
   const line = (directive: string, value: string | null): string[] =>
@@ -165,12 +169,14 @@ export function writeScenario(
   const manifest = {
     serverRoot: dir,
     clients: [{ certificate: `certs/${live.clientCert}`, key: `certs/${live.clientKey}` }],
-    backends: [{
-      url: backendUrl,
-      certificate: `certs/${live.backendCert}`,
-      caCertificates: `certs/${live.rootCa}`,
-      requireClientCertificate: true,
-    }],
+    backends: [
+      {
+        url: backendUrl,
+        certificate: `certs/${live.backendCert}`,
+        caCertificates: `certs/${live.rootCa}`,
+        requireClientCertificate: true,
+      },
+    ],
   };
   const manifestFile = path.join(dir, '.httpd-mtls.json');
   writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

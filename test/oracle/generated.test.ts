@@ -36,8 +36,9 @@ before(() => {
 });
 
 after(() => {
-  console.log(`\ngenerated oracle agreement (${rows.length} scenarios)\n`
-    + `${formatAgreementTable(rows)}\n`);
+  console.log(
+    `\ngenerated oracle agreement (${rows.length} scenarios)\n` + `${formatAgreementTable(rows)}\n`,
+  );
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -57,8 +58,12 @@ for (const scenario of GENERATED_SCENARIOS) {
       const files = writeScenario(scenarioDir, scenario.setup, pkiDir, APP_DIR);
       outcome = await runInHttpd(files);
       const expected = scenario.httpd;
-      const context = `${describeHttpd(outcome)}\n${outcome.configtestOutput}\n`
-        + `${outcome.errorLog.split('\n').filter((l) => /AH\d{5}/.test(l)).join('\n')}`;
+      const context =
+        `${describeHttpd(outcome)}\n${outcome.configtestOutput}\n` +
+        `${outcome.errorLog
+          .split('\n')
+          .filter((l) => /AH\d{5}/.test(l))
+          .join('\n')}`;
       assert.equal(outcome.configtestOk, expected.configtestOk, context);
       assert.equal(outcome.started, expected.started, context);
       assert.equal(outcome.probe?.httpStatus ?? null, expected.httpStatus, context);
@@ -87,8 +92,11 @@ for (const scenario of GENERATED_SCENARIOS) {
       const row = agreement(scenario.name, outcome, errors, scenario.rule);
       const shown = scenario.checkerGap === undefined ? row.scenario : `${row.scenario} (gap)`;
       rows.push({ ...row, scenario: shown });
-      assert.ok(row.agree, `httpd: ${row.httpd}; expected rule ${scenario.rule ?? 'none'}; `
-        + `checker errors: ${errors.join(', ') || 'none'}`);
+      assert.ok(
+        row.agree,
+        `httpd: ${row.httpd}; expected rule ${scenario.rule ?? 'none'}; ` +
+          `checker errors: ${errors.join(', ') || 'none'}`,
+      );
     });
   });
 }

@@ -22,14 +22,22 @@ export interface RunningBackend {
 
 export async function startGunicorn(port: number, tls: BackendTls): Promise<RunningBackend> {
   const args = [
-    '-m', 'gunicorn',
-    '--bind', `127.0.0.1:${port}`,
-    '--chdir', tls.appDir,
-    '--workers', '1',
-    '--certfile', tls.certificate,
-    '--keyfile', tls.key,
-    '--ca-certs', tls.caCertificates,
-    '--cert-reqs', '2',
+    '-m',
+    'gunicorn',
+    '--bind',
+    `127.0.0.1:${port}`,
+    '--chdir',
+    tls.appDir,
+    '--workers',
+    '1',
+    '--certfile',
+    tls.certificate,
+    '--keyfile',
+    tls.key,
+    '--ca-certs',
+    tls.caCertificates,
+    '--cert-reqs',
+    '2',
     'myFlaskApp:app',
   ];
   const child = spawn(PYTHON, args, {

@@ -152,9 +152,7 @@ export function formatAgreementTable(rows: AgreementRow[]): string {
     row.checkerErrors.join(' ') || '-',
     row.agree ? 'yes' : 'NO',
   ]);
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...cells.map((c) => c[i].length)),
-  );
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((c) => c[i].length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join(' | ');
   const rule = widths.map((w) => '-'.repeat(w)).join('-|-');
   return [line(header), rule, ...cells.map(line)].join('\n');

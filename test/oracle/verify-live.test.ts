@@ -77,9 +77,15 @@ interface VerifyRun {
 
 function runVerifyLive(files: ScenarioFiles, setup: LiveSetup): Promise<VerifyRun> {
   const args = [
-    CLI, 'verify', '--live', '--format', 'json',
-    '--connect', `127.0.0.1:${setup.apachePort}`,
-    '--backend', `${files.backend.url.href}=127.0.0.1:${setup.backendPort}`,
+    CLI,
+    'verify',
+    '--live',
+    '--format',
+    'json',
+    '--connect',
+    `127.0.0.1:${setup.apachePort}`,
+    '--backend',
+    `${files.backend.url.href}=127.0.0.1:${setup.backendPort}`,
     files.config,
   ];
   return new Promise((resolve, reject) => {
@@ -126,8 +132,9 @@ for (const [name, failingHop] of CASES) {
       const run = await runVerifyLive(files, setup);
       const [report] = run.reports;
       assert.ok(report, run.stderr);
-      const summary = report.hops.map((h) => `${h.kind}: ${h.status} / live ${h.live?.status}` +
-        ` ${h.live?.detail ?? ''}`).join('\n');
+      const summary = report.hops
+        .map((h) => `${h.kind}: ${h.status} / live ${h.live?.status}` + ` ${h.live?.detail ?? ''}`)
+        .join('\n');
       assert.equal(report.hops.length, 3, summary);
       for (const hop of report.hops) {
         const expected = hop.kind === failingHop ? 'fail' : 'pass';

@@ -72,7 +72,10 @@ test('the seed example is clean: exit 0, JSON version 1 without errors', () => {
   assert.equal(run.code, 0, run.err);
   const report = JSON.parse(run.out) as JsonReport;
   assert.equal(report.version, 1);
-  assert.deepEqual(report.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    report.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   const text = cli(['check', SEED]);
   assert.equal(text.code, 0);
   assert.match(text.out, /in 1 file\.\n$/);
@@ -114,5 +117,8 @@ test('a project file level of ignore drops the rule', () => {
   writeFileSync(manifestFile, JSON.stringify(manifest));
   const run = cli(['check', '--format', 'json', '--manifest', manifestFile, NO_ENGINE]);
   const report = JSON.parse(run.out) as JsonReport;
-  assert.equal(report.diagnostics.find((d) => d.code === 'proxy-engine-missing'), undefined);
+  assert.equal(
+    report.diagnostics.find((d) => d.code === 'proxy-engine-missing'),
+    undefined,
+  );
 });

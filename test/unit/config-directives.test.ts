@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  DIRECTIVES, isDirectiveAvailable, lookupDirective, moduleIdOf,
+  DIRECTIVES,
+  isDirectiveAvailable,
+  lookupDirective,
+  moduleIdOf,
 } from '../../server/src/config/directives';
 
 describe('config directives table', () => {
@@ -15,10 +18,14 @@ describe('config directives table', () => {
   });
 
   it('gives the manual link of the module page with the lowercased name as anchor', () => {
-    assert.equal(lookupDirective('SSLCACertificateFile')?.manualUrl,
-      'https://httpd.apache.org/docs/2.4/mod/mod_ssl.html#sslcacertificatefile');
-    assert.equal(lookupDirective('Listen')?.manualUrl,
-      'https://httpd.apache.org/docs/2.4/mod/mpm_common.html#listen');
+    assert.equal(
+      lookupDirective('SSLCACertificateFile')?.manualUrl,
+      'https://httpd.apache.org/docs/2.4/mod/mod_ssl.html#sslcacertificatefile',
+    );
+    assert.equal(
+      lookupDirective('Listen')?.manualUrl,
+      'https://httpd.apache.org/docs/2.4/mod/mpm_common.html#listen',
+    );
   });
 
   it('encodes the mod_ssl context classes', () => {
@@ -32,13 +39,32 @@ describe('config directives table', () => {
 
   it('covers every SSL directive of the reference setup and has no duplicates per module', () => {
     const names = [
-      'SSLEngine', 'SSLCertificateFile', 'SSLCertificateKeyFile', 'SSLCertificateChainFile',
-      'SSLCACertificateFile', 'SSLCACertificatePath', 'SSLVerifyClient', 'SSLVerifyDepth',
-      'SSLProxyEngine', 'SSLProxyVerify', 'SSLProxyVerifyDepth', 'SSLProxyCACertificateFile',
-      'SSLProxyMachineCertificateFile', 'SSLProxyMachineCertificateChainFile',
-      'SSLProxyCheckPeerName', 'SSLProxyCheckPeerCN', 'SSLProxyCheckPeerExpire',
-      'SSLCARevocationCheck', 'SSLCARevocationFile', 'SSLProtocol', 'SSLProxyProtocol',
-      'SSLRequire', 'SSLOptions', 'SSLVHostSNIPolicy', 'ProxyPreserveHost', 'BalancerMember',
+      'SSLEngine',
+      'SSLCertificateFile',
+      'SSLCertificateKeyFile',
+      'SSLCertificateChainFile',
+      'SSLCACertificateFile',
+      'SSLCACertificatePath',
+      'SSLVerifyClient',
+      'SSLVerifyDepth',
+      'SSLProxyEngine',
+      'SSLProxyVerify',
+      'SSLProxyVerifyDepth',
+      'SSLProxyCACertificateFile',
+      'SSLProxyMachineCertificateFile',
+      'SSLProxyMachineCertificateChainFile',
+      'SSLProxyCheckPeerName',
+      'SSLProxyCheckPeerCN',
+      'SSLProxyCheckPeerExpire',
+      'SSLCARevocationCheck',
+      'SSLCARevocationFile',
+      'SSLProtocol',
+      'SSLProxyProtocol',
+      'SSLRequire',
+      'SSLOptions',
+      'SSLVHostSNIPolicy',
+      'ProxyPreserveHost',
+      'BalancerMember',
     ];
     for (const name of names) assert.ok(lookupDirective(name), name);
     const keys = DIRECTIVES.map((info) => `${info.module}:${info.name.toLowerCase()}`);

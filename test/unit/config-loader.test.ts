@@ -87,13 +87,18 @@ describe('config loader: Define and ${VAR}', () => {
   it('also reports variables on lines skipped by a false condition, as httpd does', () => {
     const loaded = loadText('<IfDefine NOT>\n  A ${NOPE}\n</IfDefine>');
     assert.deepEqual(loaded.nodes, []);
-    assert.deepEqual(loaded.findings.map((finding) => finding.range), [range(1, 4, 1, 11)]);
+    assert.deepEqual(
+      loaded.findings.map((finding) => finding.range),
+      [range(1, 4, 1, 11)],
+    );
   });
 
   it('rejects a Define name with a colon', () => {
     const loaded = loadText('Define a:b 1');
-    assert.deepEqual(loaded.findings.map((finding) => [finding.rule, finding.range]),
-      [['argument', range(0, 7, 0, 10)]]);
+    assert.deepEqual(
+      loaded.findings.map((finding) => [finding.rule, finding.range]),
+      [['argument', range(0, 7, 0, 10)]],
+    );
     assert.equal(loaded.defines.has('a:b'), false);
   });
 });
@@ -115,7 +120,8 @@ describe('config loader: conditional sections', () => {
       names: ['A'],
     },
     {
-      text: '<IfModule ssl_module>\nA\n</IfModule>\nLoadModule ssl_module m/mod_ssl.so\n' +
+      text:
+        '<IfModule ssl_module>\nA\n</IfModule>\nLoadModule ssl_module m/mod_ssl.so\n' +
         '<IfModule mod_ssl.c>\nB\n</IfModule>',
       options: { modules: [] },
       names: ['LoadModule ssl_module m/mod_ssl.so', 'B'],
@@ -145,14 +151,19 @@ describe('config loader: conditional sections', () => {
 
   it('flags a false conditional left open at end of file, not a true one', () => {
     const open = '<IfModule nope_module>\nA\n';
-    assert.deepEqual(loadText(open).findings.map((finding) => [finding.rule, finding.range]),
-      [['syntax', range(0, 0, 0, 22)]]);
+    assert.deepEqual(
+      loadText(open).findings.map((finding) => [finding.rule, finding.range]),
+      [['syntax', range(0, 0, 0, 22)]],
+    );
     assert.deepEqual(loadText('<IfModule ssl_module>\nA\n').findings, []);
   });
 
   it('flags a conditional without an argument', () => {
     const loaded = loadText('<IfModule>\nA\n</IfModule>');
-    assert.deepEqual(loaded.findings.map((finding) => finding.rule), ['syntax']);
+    assert.deepEqual(
+      loaded.findings.map((finding) => finding.rule),
+      ['syntax'],
+    );
   });
 
   it('keeps the exact ranges and file of spliced children', () => {
@@ -166,7 +177,10 @@ describe('config loader: ServerRoot', () => {
   it('uses the ServerRoot in force for Include and the last one for serverRoot', () => {
     const loaded = loadConfig(path.join(FIXTURES, 'server-root/main.conf'));
     assert.deepEqual(loaded.findings, []);
-    assert.deepEqual(outline(loaded.nodes).filter((line) => line.startsWith('From')), ['FromA 1']);
+    assert.deepEqual(
+      outline(loaded.nodes).filter((line) => line.startsWith('From')),
+      ['FromA 1'],
+    );
     assert.equal(loaded.serverRoot, path.join(FIXTURES, 'server-root/B'));
   });
 
@@ -189,34 +203,47 @@ describe('config loader: Include', () => {
     const loaded = loadConfig(path.join(FIXTURES, 'main.conf'), mapped);
     const included = outline(loaded.nodes).filter((line) => line.startsWith('From'));
     assert.deepEqual(included, [
-      'FromHidden h', 'FromA a', 'FromBackup b', 'FromSub c', 'FromSiteX x',
+      'FromHidden h',
+      'FromA a',
+      'FromBackup b',
+      'FromSub c',
+      'FromSiteX x',
     ]);
     const root = path.join(FIXTURES, 'root');
     assert.deepEqual(loaded.files.slice(1), [
-      `${root}/conf.d/.hidden`, `${root}/conf.d/a.conf`, `${root}/conf.d/b.conf~`,
-      `${root}/conf.d/sub/c.conf`, `${root}/sites/x.conf`,
+      `${root}/conf.d/.hidden`,
+      `${root}/conf.d/a.conf`,
+      `${root}/conf.d/b.conf~`,
+      `${root}/conf.d/sub/c.conf`,
+      `${root}/sites/x.conf`,
     ]);
     // Only the wildcard with no match fails; IncludeOptional is silent.
-    assert.deepEqual(loaded.findings.map((finding) => [finding.rule, finding.range]),
-      [['include-missing', range(5, 8, 5, 20)]]);
-    assert.equal(loaded.nodes.find((node) => node.name === 'FromA')?.file,
-      `${root}/conf.d/a.conf`);
+    assert.deepEqual(
+      loaded.findings.map((finding) => [finding.rule, finding.range]),
+      [['include-missing', range(5, 8, 5, 20)]],
+    );
+    assert.equal(loaded.nodes.find((node) => node.name === 'FromA')?.file, `${root}/conf.d/a.conf`);
   });
 
   it('reports a missing Include file and a missing wildcard directory on the argument', () => {
     const loaded = loadConfig(path.join(FIXTURES, 'missing.conf'), { serverRoot: FIXTURES });
-    assert.deepEqual(loaded.findings.map((finding) => [finding.rule, finding.range]), [
-      ['include-missing', range(0, 8, 0, 20)],
-      ['include-missing', range(1, 8, 1, 20)],
-    ]);
+    assert.deepEqual(
+      loaded.findings.map((finding) => [finding.rule, finding.range]),
+      [
+        ['include-missing', range(0, 8, 0, 20)],
+        ['include-missing', range(1, 8, 1, 20)],
+      ],
+    );
   });
 
   it('stops include cycles with a recursion finding', () => {
     const cycle = path.join(FIXTURES, 'cycle');
     const loaded = loadConfig(path.join(cycle, 'a.conf'), { serverRoot: cycle });
     assert.deepEqual(outline(loaded.nodes), ['InA', 'Include b.conf', 'InB', 'Include a.conf']);
-    assert.deepEqual(loaded.findings.map((finding) => [finding.rule, finding.file, finding.range]),
-      [['include-missing', path.join(cycle, 'b.conf'), range(1, 8, 1, 14)]]);
+    assert.deepEqual(
+      loaded.findings.map((finding) => [finding.rule, finding.file, finding.range]),
+      [['include-missing', path.join(cycle, 'b.conf'), range(1, 8, 1, 14)]],
+    );
     assert.match(loaded.findings[0].message, /recursion/);
   });
 
@@ -235,7 +262,10 @@ describe('config loader: Include', () => {
 
   it('reads unsaved buffers before disk, and never throws on a missing entry', () => {
     const loaded = loadConfig('/no/such/entry.conf');
-    assert.deepEqual(loaded.findings.map((finding) => finding.rule), ['include-missing']);
+    assert.deepEqual(
+      loaded.findings.map((finding) => finding.rule),
+      ['include-missing'],
+    );
     assert.deepEqual(loaded.nodes, []);
   });
 
@@ -260,8 +290,10 @@ describe('config loader: Include', () => {
 
   it('handles a 50 MB file', () => {
     const big = path.join(scratch, 'big.conf');
-    fs.writeFileSync(big, '# padding padding padding padding padding padding padding\n'.repeat(
-      900_000));
+    fs.writeFileSync(
+      big,
+      '# padding padding padding padding padding padding padding\n'.repeat(900_000),
+    );
     fs.appendFileSync(big, 'Last 1\n');
     const loaded = loadConfig(big);
     assert.deepEqual(outline(loaded.nodes), ['Last 1']);

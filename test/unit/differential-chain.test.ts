@@ -30,11 +30,19 @@ const BASE_SEED = 0x5eed;
 const DAY_MS = 86_400_000;
 const engine = new pkijs.CryptoEngine({ name: 'node', crypto: globalThis.crypto });
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3' } as const;
+const EKU = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+} as const;
 /** keyUsage bit numbers (RFC 5280). */
-const KU = { digitalSignature: 0, keyEncipherment: 2, keyAgreement: 4, keyCertSign: 5,
-  cRLSign: 6 } as const;
+const KU = {
+  digitalSignature: 0,
+  keyEncipherment: 2,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+} as const;
 
 /** mulberry32: a small deterministic PRNG, one per case seed. */
 function prng(seed: number): () => number {
@@ -66,12 +74,22 @@ function bitString(bits: number[]): asn1js.BitString {
 }
 
 function name(cn: string): pkijs.RelativeDistinguishedNames {
-  return new pkijs.RelativeDistinguishedNames({ typesAndValues: [new pkijs.AttributeTypeAndValue(
-    { type: '2.5.4.3', value: new asn1js.Utf8String({ value: cn }) })] });
+  return new pkijs.RelativeDistinguishedNames({
+    typesAndValues: [
+      new pkijs.AttributeTypeAndValue({
+        type: '2.5.4.3',
+        value: new asn1js.Utf8String({ value: cn }),
+      }),
+    ],
+  });
 }
 
 async function makeCert(
-  spec: CertSpec, issuerCn: string, subjectKey: CryptoKey, signerKey: CryptoKey, serial: number,
+  spec: CertSpec,
+  issuerCn: string,
+  subjectKey: CryptoKey,
+  signerKey: CryptoKey,
+  serial: number,
   now: number,
 ): Promise<string> {
   const cert = new pkijs.Certificate();
@@ -79,9 +97,12 @@ async function makeCert(
   cert.serialNumber = new asn1js.Integer({ value: serial });
   cert.subject = name(spec.cn);
   cert.issuer = name(issuerCn);
-  const [from, to] = spec.validity === 'expired' ? [now - 30 * DAY_MS, now - DAY_MS]
-    : spec.validity === 'future' ? [now + DAY_MS, now + 30 * DAY_MS]
-      : [now - DAY_MS, now + 30 * DAY_MS];
+  const [from, to] =
+    spec.validity === 'expired'
+      ? [now - 30 * DAY_MS, now - DAY_MS]
+      : spec.validity === 'future'
+        ? [now + DAY_MS, now + 30 * DAY_MS]
+        : [now - DAY_MS, now + 30 * DAY_MS];
   cert.notBefore = new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: new Date(from) });
   cert.notAfter = new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: new Date(to) });
   await cert.subjectPublicKeyInfo.importKey(subjectKey, engine);
@@ -89,18 +110,23 @@ async function makeCert(
   const ext = (id: string, critical: boolean, value: asn1js.BaseBlock) =>
     extensions.push(new pkijs.Extension({ extnID: id, critical, extnValue: value.toBER(false) }));
   if (spec.ca !== null) {
-    const bc = new pkijs.BasicConstraints(spec.ca && spec.pathLen !== null
-      ? { cA: true, pathLenConstraint: spec.pathLen } : { cA: spec.ca });
+    const bc = new pkijs.BasicConstraints(
+      spec.ca && spec.pathLen !== null
+        ? { cA: true, pathLenConstraint: spec.pathLen }
+        : { cA: spec.ca },
+    );
     ext('2.5.29.19', true, bc.toSchema());
   }
   if (spec.keyUsage !== null) ext('2.5.29.15', true, bitString(spec.keyUsage));
-  if (spec.eku !== null) ext('2.5.29.37', false, new pkijs.ExtKeyUsage({ keyPurposes: spec.eku })
-    .toSchema());
+  if (spec.eku !== null)
+    ext('2.5.29.37', false, new pkijs.ExtKeyUsage({ keyPurposes: spec.eku }).toSchema());
   cert.extensions = extensions;
   await cert.sign(signerKey, 'SHA-256', engine);
   const b64 = Buffer.from(cert.toSchema(true).toBER(false)).toString('base64');
-  return `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n`
-    + '-----END CERTIFICATE-----\n';
+  return (
+    `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n` +
+    '-----END CERTIFICATE-----\n'
+  );
 }
 
 interface Case {
@@ -125,43 +151,77 @@ async function generateCase(seed: number, now: number): Promise<Case> {
     cn,
     ca: chance(0.05) ? (chance(0.5) ? null : false) : true,
     pathLen: chance(0.25) ? pick([0, 1, 2, 3]) : null,
-    keyUsage: chance(0.1) ? null : chance(0.06) ? [KU.digitalSignature]
-      : [KU.keyCertSign, KU.cRLSign],
-    eku: chance(0.85) ? null : pick([[EKU.serverAuth], [EKU.clientAuth], [EKU.codeSigning],
-      [EKU.serverAuth, EKU.clientAuth]]),
+    keyUsage: chance(0.1)
+      ? null
+      : chance(0.06)
+        ? [KU.digitalSignature]
+        : [KU.keyCertSign, KU.cRLSign],
+    eku: chance(0.85)
+      ? null
+      : pick([
+          [EKU.serverAuth],
+          [EKU.clientAuth],
+          [EKU.codeSigning],
+          [EKU.serverAuth, EKU.clientAuth],
+        ]),
     validity: validity(),
   });
   const specs: CertSpec[] = [caSpec('root')];
   for (let i = 1; i <= intermediates; i++) specs.push(caSpec(`int${i}`));
   specs.push({
-    cn: 'leaf', ca: chance(0.7) ? false : null, pathLen: null,
-    keyUsage: pick([null, [KU.digitalSignature], [KU.keyEncipherment], [KU.keyAgreement],
-      [KU.cRLSign]]),
-    eku: pick([null, [EKU.serverAuth], [EKU.clientAuth], [EKU.codeSigning],
-      [EKU.serverAuth, EKU.clientAuth]]),
+    cn: 'leaf',
+    ca: chance(0.7) ? false : null,
+    pathLen: null,
+    keyUsage: pick([
+      null,
+      [KU.digitalSignature],
+      [KU.keyEncipherment],
+      [KU.keyAgreement],
+      [KU.cRLSign],
+    ]),
+    eku: pick([
+      null,
+      [EKU.serverAuth],
+      [EKU.clientAuth],
+      [EKU.codeSigning],
+      [EKU.serverAuth, EKU.clientAuth],
+    ]),
     validity: validity(),
   });
   specs[0]!.validity = chance(0.03) ? 'expired' : 'valid';
-  const keys = await Promise.all(specs.map(() =>
-    globalThis.crypto.subtle.generateKey(EC, true, ['sign', 'verify']) as Promise<CryptoKeyPair>));
+  const keys = await Promise.all(
+    specs.map(
+      () =>
+        globalThis.crypto.subtle.generateKey(EC, true, [
+          'sign',
+          'verify',
+        ]) as Promise<CryptoKeyPair>,
+    ),
+  );
   const wrongSigner = chance(0.05) ? 1 + Math.floor(rnd() * (specs.length - 1)) : -1;
-  const strangerKey = (await globalThis.crypto.subtle.generateKey(EC, true, ['sign', 'verify'])
-    ) as CryptoKeyPair;
+  const strangerKey = (await globalThis.crypto.subtle.generateKey(EC, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const pems: string[] = [];
   for (let i = 0; i < specs.length; i++) {
     const issuer = i === 0 ? 0 : i - 1;
     const signer = i === wrongSigner ? strangerKey.privateKey : keys[issuer]!.privateKey;
-    pems.push(await makeCert(specs[i]!, specs[issuer]!.cn, keys[i]!.publicKey, signer, i + 1,
-      now));
+    pems.push(await makeCert(specs[i]!, specs[issuer]!.cn, keys[i]!.publicKey, signer, i + 1, now));
   }
   const untrusted = pems.slice(1, -1);
   const dropped = untrusted.length > 0 && chance(0.05) ? Math.floor(rnd() * untrusted.length) : -1;
   const apacheDepth = pick([1, 2, 3, 4, 5, 6]);
   return {
-    seed, purpose, apacheDepth, rootPem: pems[0]!, leafPem: pems.at(-1)!,
+    seed,
+    purpose,
+    apacheDepth,
+    rootPem: pems[0]!,
+    leafPem: pems.at(-1)!,
     untrustedPems: untrusted.filter((_, i) => i !== dropped),
-    summary: `${intermediates} int, ${purpose}, depth ${apacheDepth}, wrong signer ${wrongSigner}, `
-      + `dropped ${dropped}, specs ${JSON.stringify(specs)}`,
+    summary:
+      `${intermediates} int, ${purpose}, depth ${apacheDepth}, wrong signer ${wrongSigner}, ` +
+      `dropped ${dropped}, specs ${JSON.stringify(specs)}`,
   };
 }
 
@@ -171,8 +231,10 @@ const toView = (pem: string) => {
 };
 
 function checkerAccepts(c: Case, now: number): { ok: boolean; why: string } {
-  const result = buildChain(toView(c.leafPem), c.untrustedPems.map(toView), [toView(c.rootPem)],
-    { at: new Date(now), purpose: c.purpose });
+  const result = buildChain(toView(c.leafPem), c.untrustedPems.map(toView), [toView(c.rootPem)], {
+    at: new Date(now),
+    purpose: c.purpose,
+  });
   if (result.error !== null) return { ok: false, why: String(result.error) };
   const depthOk = apacheDepthAccepts(result.certificates.length, c.apacheDepth);
   return { ok: depthOk, why: depthOk ? 'ok' : `chain of ${result.certificates.length}` };
@@ -184,8 +246,17 @@ function opensslAccepts(c: Case, dir: string, now: number): Promise<{ ok: boolea
     fs.writeFileSync(p, text);
     return p;
   };
-  const args = ['verify', '-purpose', c.purpose, '-verify_depth', String(c.apacheDepth - 1),
-    '-attime', String(Math.floor(now / 1000)), '-CAfile', file('root', c.rootPem)];
+  const args = [
+    'verify',
+    '-purpose',
+    c.purpose,
+    '-verify_depth',
+    String(c.apacheDepth - 1),
+    '-attime',
+    String(Math.floor(now / 1000)),
+    '-CAfile',
+    file('root', c.rootPem),
+  ];
   if (c.untrustedPems.length > 0) {
     args.push('-untrusted', file('untrusted', c.untrustedPems.join('')));
   }
@@ -198,8 +269,10 @@ function opensslAccepts(c: Case, dir: string, now: number): Promise<{ ok: boolea
   });
 }
 
-test(`buildChain + apacheDepthAccepts agree with openssl verify on ${CASES} generated PKIs`,
-  { timeout: 120_000 }, async () => {
+test(
+  `buildChain + apacheDepthAccepts agree with openssl verify on ${CASES} generated PKIs`,
+  { timeout: 120_000 },
+  async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'httpd-mtls-differential-'));
     const now = Math.floor(Date.now() / 1000) * 1000;
     try {
@@ -216,14 +289,18 @@ test(`buildChain + apacheDepthAccepts agree with openssl verify on ${CASES} gene
           if (theirs.ok) accepted++;
           if (ours.ok !== theirs.ok) failingSeeds.push(c.seed);
           if (ours.ok !== theirs.ok && !KNOWN_CHECKER_BUGS.includes(c.seed)) {
-            failures.push(`seed ${c.seed}: checker ${ours.ok} (${ours.why}), openssl ${theirs.ok} `
-              + `(${theirs.why}); ${c.summary}`);
+            failures.push(
+              `seed ${c.seed}: checker ${ours.ok} (${ours.why}), openssl ${theirs.ok} ` +
+                `(${theirs.why}); ${c.summary}`,
+            );
           }
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
-      console.log(`differential: ${CASES} cases, ${accepted} accepted by openssl, `
-        + `${failingSeeds.length} disagreements (known: ${KNOWN_CHECKER_BUGS.join(", ")})`);
+      console.log(
+        `differential: ${CASES} cases, ${accepted} accepted by openssl, ` +
+          `${failingSeeds.length} disagreements (known: ${KNOWN_CHECKER_BUGS.join(', ')})`,
+      );
       // Both verdicts must occur, or the comparison proves little.
       assert.ok(accepted > CASES / 10 && accepted < CASES * 0.9, `accepted ${accepted}`);
       assert.deepEqual(failures, []);
@@ -231,4 +308,5 @@ test(`buildChain + apacheDepthAccepts agree with openssl verify on ${CASES} gene
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  },
+);

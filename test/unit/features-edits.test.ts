@@ -33,8 +33,12 @@ test('suppression comment names rules, or all rules when bare', () => {
   assert.equal(suppressedRules('# httpd-mtls-disable-next-line')?.size, 0);
   assert.equal(suppressedRules('SSLEngine On'), null);
   const text = [
-    'x', '# httpd-mtls-disable-next-line verify-depth', 'y',
-    '# httpd-mtls-disable-next-line', 'z', 'w',
+    'x',
+    '# httpd-mtls-disable-next-line verify-depth',
+    'y',
+    '# httpd-mtls-disable-next-line',
+    'z',
+    'w',
   ].join('\n');
   const kept = applySuppressions(
     [
@@ -46,7 +50,10 @@ test('suppression comment names rules, or all rules when bare', () => {
     () => text,
   );
   const left = kept.map((f) => [f.range.start.line, f.rule]);
-  assert.deepEqual(left, [[2, 'cert-expired'], [5, 'syntax']]);
+  assert.deepEqual(left, [
+    [2, 'cert-expired'],
+    [5, 'syntax'],
+  ]);
 });
 
 const BLOCK = (label: string, body: string): string =>
@@ -78,8 +85,13 @@ test('path mapping goes into either form, or a new key, and stays valid JSON', (
   const cases: [string, unknown][] = [
     ['{\n  "pathMappings": { "/a": "./a" }\n}\n', { '/etc/x': './x', '/a': './a' }],
     ['{\n  "pathMappings": {}\n}\n', { '/etc/x': './x' }],
-    ['{\n  "pathMappings": [{ "from": "/a", "to": "./a" }]\n}\n',
-      [{ from: '/etc/x', to: './x' }, { from: '/a', to: './a' }]],
+    [
+      '{\n  "pathMappings": [{ "from": "/a", "to": "./a" }]\n}\n',
+      [
+        { from: '/etc/x', to: './x' },
+        { from: '/a', to: './a' },
+      ],
+    ],
     ['{\n  "apacheVersion": "2.4.71"\n}\n', { '/etc/x': './x' }],
     ['{}', { '/etc/x': './x' }],
   ];

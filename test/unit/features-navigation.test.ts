@@ -36,7 +36,10 @@ test('node at a position: name, argument, enclosing sections and context', () =>
   const onArg = nodeAt(nodes, { line: 7, character: 20 });
   assert.equal(onArg?.part, 'arg');
   assert.equal(onArg?.argIndex, 0);
-  assert.deepEqual(onArg?.ancestors.map((s) => s.name), ['VirtualHost', 'Location']);
+  assert.deepEqual(
+    onArg?.ancestors.map((s) => s.name),
+    ['VirtualHost', 'Location'],
+  );
   assert.equal(nodeAt(nodes, { line: 0, character: 2 }), null);
   assert.equal(contextOf(sectionsAround(nodes, { line: 7, character: 0 })), 'location');
   assert.equal(contextOf(sectionsAround(nodes, { line: 4, character: 0 })), 'virtualhost');
@@ -45,32 +48,46 @@ test('node at a position: name, argument, enclosing sections and context', () =>
 
 test('symbols name the vhost by ServerName and nest Location', () => {
   const symbols = documentSymbols(nodes);
-  assert.deepEqual(symbols.map((s) => s.name), ['api.example.com <VirtualHost *:443>']);
-  assert.deepEqual(symbols[0]?.children?.map((s) => s.name), [
-    'ServerName api.example.com',
-    '<Location "/">',
-  ]);
+  assert.deepEqual(
+    symbols.map((s) => s.name),
+    ['api.example.com <VirtualHost *:443>'],
+  );
+  assert.deepEqual(
+    symbols[0]?.children?.map((s) => s.name),
+    ['ServerName api.example.com', '<Location "/">'],
+  );
   assert.equal(symbols[0]?.range.start.line, 3);
   assert.equal(symbols[0]?.range.end.line, 9);
 });
 
 test('folding: sections up to the line before the close tag, comment runs', () => {
   const folds = foldingRanges(nodes, TEXT).map((f) => [f.startLine, f.endLine, f.kind ?? '']);
-  assert.deepEqual(folds, [[3, 8, ''], [6, 7, ''], [0, 1, 'comment']]);
+  assert.deepEqual(folds, [
+    [3, 8, ''],
+    [6, 7, ''],
+    [0, 1, 'comment'],
+  ]);
 });
 
 test('completion: context filter, section tags, keyword values, paths', () => {
-  const inLocation = completions({ linePrefix: '        SSL', context: 'location', paths })
-    .map((item) => item.label);
+  const inLocation = completions({ linePrefix: '        SSL', context: 'location', paths }).map(
+    (item) => item.label,
+  );
   assert.ok(inLocation.includes('SSLVerifyClient'));
   assert.ok(!inLocation.includes('SSLCertificateFile'), 'not allowed in <Location>');
   const tags = completions({ linePrefix: '<Vir', context: 'server', paths }).map((i) => i.label);
   assert.ok(tags.includes('<VirtualHost'));
   const flag = completions({ linePrefix: 'SSLProxyEngine ', context: 'virtualhost', paths });
-  assert.deepEqual(flag.map((i) => i.label), ['On', 'Off']);
+  assert.deepEqual(
+    flag.map((i) => i.label),
+    ['On', 'Off'],
+  );
   const linePrefix = 'SSLCertificateFile sslCerts/';
   const files = completions({ linePrefix, context: 'server', paths });
-  assert.ok(files.some((i) => i.label === 'apacheServerCert.pem'), JSON.stringify(files));
+  assert.ok(
+    files.some((i) => i.label === 'apacheServerCert.pem'),
+    JSON.stringify(files),
+  );
   assert.deepEqual(completions({ linePrefix: 'ServerName x ', context: 'server', paths }), []);
 });
 
@@ -110,7 +127,13 @@ test('certificate hover: fields, validity in days, no key material', () => {
 
 test('links: existing files only, through ServerRoot and mappings', () => {
   const links = documentLinks(nodes, paths);
-  assert.deepEqual(links.map((l) => l.range.start.line), [2, 5]);
+  assert.deepEqual(
+    links.map((l) => l.range.start.line),
+    [2, 5],
+  );
   assert.match(links[1]?.target ?? '', /examples\/seed\/sslCerts\/apacheServerCert\.pem$/);
-  assert.deepEqual(documentLinks(nodes, paths, () => false), []);
+  assert.deepEqual(
+    documentLinks(nodes, paths, () => false),
+    [],
+  );
 });

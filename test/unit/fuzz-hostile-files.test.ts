@@ -47,7 +47,10 @@ test('include cycles end with include-missing on the Include line', () => {
   const outcome = check('cycle-a.conf');
   assert.equal(outcome.code, 1);
   assert.ok(outcome.found.length >= 1);
-  assert.ok(outcome.found.every((f) => f.startsWith('include-missing@')), String(outcome.found));
+  assert.ok(
+    outcome.found.every((f) => f.startsWith('include-missing@')),
+    String(outcome.found),
+  );
 });
 
 test('a glob matching 10,000 files is read without findings', () => {
@@ -69,8 +72,11 @@ test('binary bytes as config or certificate give diagnostics, not a crash', () =
   const noise = Buffer.alloc(65_536);
   for (let index = 0; index < noise.length; index++) noise[index] = (index * 7919) % 256;
   write('noise.bin', noise);
-  write('binary-cert.conf', '<VirtualHost *:443>\nSSLEngine on\nSSLCertificateFile noise.bin\n'
-    + 'SSLCertificateKeyFile noise.bin\n</VirtualHost>\n');
+  write(
+    'binary-cert.conf',
+    '<VirtualHost *:443>\nSSLEngine on\nSSLCertificateFile noise.bin\n' +
+      'SSLCertificateKeyFile noise.bin\n</VirtualHost>\n',
+  );
   const outcome = check('binary-cert.conf');
   assert.equal(outcome.code, 1);
   assert.ok(outcome.found.includes('pem-invalid@3'), String(outcome.found));
@@ -82,15 +88,18 @@ test('a FIFO and a directory where files are expected are reported, never read',
   const fifo = spawnSync('mkfifo', [path.join(folder, 'pipe.crt')]);
   assert.equal(fifo.status, 0);
   mkdirSync(path.join(folder, 'folder.key'));
-  write('unreadable.conf', [
-    '<VirtualHost *:443>',
-    'SSLEngine on',
-    'SSLCertificateFile pipe.crt',
-    'SSLCertificateKeyFile folder.key',
-    '</VirtualHost>',
-    'Include pipe.crt',
-    '',
-  ].join('\n'));
+  write(
+    'unreadable.conf',
+    [
+      '<VirtualHost *:443>',
+      'SSLEngine on',
+      'SSLCertificateFile pipe.crt',
+      'SSLCertificateKeyFile folder.key',
+      '</VirtualHost>',
+      'Include pipe.crt',
+      '',
+    ].join('\n'),
+  );
   const outcome = check('unreadable.conf');
   assert.equal(outcome.code, 1);
   for (const expected of ['file-missing@3', 'file-missing@4', 'include-missing@6']) {
@@ -101,12 +110,18 @@ test('a FIFO and a directory where files are expected are reported, never read',
 test('symlink loops are reported where they are named', () => {
   symlinkSync('loop-b', path.join(folder, 'loop-a'));
   symlinkSync('loop-a', path.join(folder, 'loop-b'));
-  write('loops.conf', 'Include loop-a\n<VirtualHost *:443>\nSSLEngine on\n'
-    + 'SSLCertificateFile loop-b\n</VirtualHost>\n');
+  write(
+    'loops.conf',
+    'Include loop-a\n<VirtualHost *:443>\nSSLEngine on\n' +
+      'SSLCertificateFile loop-b\n</VirtualHost>\n',
+  );
   const outcome = check('loops.conf');
   assert.equal(outcome.code, 1);
   assert.ok(outcome.found.includes('include-missing@1'), String(outcome.found));
-  assert.ok(outcome.found.some((f) => f.endsWith('@4')), String(outcome.found));
+  assert.ok(
+    outcome.found.some((f) => f.endsWith('@4')),
+    String(outcome.found),
+  );
 });
 
 test('sections nested 10,000 deep, closed or not', () => {

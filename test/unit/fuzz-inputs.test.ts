@@ -92,7 +92,10 @@ function mutatedBytes(corpus: Buffer[], insert: fc.Arbitrary<Uint8Array>): fc.Ar
 const randomConfig = fc.oneof(
   fc.array(configChars, { maxLength: 200 }).map((parts) => parts.join('')),
   fc.string({ unit: 'binary', maxLength: 400 }),
-  mutatedText(configCorpus, fc.array(configChars, { maxLength: 12 }).map((p) => p.join(''))),
+  mutatedText(
+    configCorpus,
+    fc.array(configChars, { maxLength: 12 }).map((p) => p.join('')),
+  ),
 );
 
 test('parseConfig never throws on random or mutated configs', () => {

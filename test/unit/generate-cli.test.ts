@@ -9,7 +9,11 @@ import { before, describe, it } from 'node:test';
 import { runGenerate } from '../../server/src/cli-generate';
 import { openssl, tempFolder } from './generate-test-helpers';
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 async function generate(args: string[], cwd: string): Promise<Run> {
   let stdout = '';
@@ -22,13 +26,24 @@ async function generate(args: string[], cwd: string): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-const SEED_ARGS = ['seed', '--out', 'pki', '--server-name', 'apache.server.name',
-  '--server-name', 'www.apache.test', '--backend-host', 'gunicorn.app.server',
-  '--client-name', 'client.full.domain.name'];
+const SEED_ARGS = [
+  'seed',
+  '--out',
+  'pki',
+  '--server-name',
+  'apache.server.name',
+  '--server-name',
+  'www.apache.test',
+  '--backend-host',
+  'gunicorn.app.server',
+  '--client-name',
+  'client.full.domain.name',
+];
 
 function pemLabels(path: string): string[] {
-  return [...readFileSync(path, 'utf8').matchAll(/^-----BEGIN ([A-Z ]+)-----$/gm)]
-    .map((match) => match[1]!);
+  return [...readFileSync(path, 'utf8').matchAll(/^-----BEGIN ([A-Z ]+)-----$/gm)].map(
+    (match) => match[1]!,
+  );
 }
 
 /** Base64 lines of every secret file: none of them may appear in CLI output. */
@@ -40,8 +55,9 @@ function secretFragments(root: string): string[] {
       if (entry.isDirectory()) walk(path);
       else if ((statSync(path).mode & 0o077) === 0) {
         const text = readFileSync(path, 'latin1');
-        fragments.push(...text.split('\n').filter((line) => line.length >= 16
-          && !line.startsWith('-----')));
+        fragments.push(
+          ...text.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')),
+        );
         fragments.push(Buffer.from(text, 'latin1').toString('base64').slice(0, 40));
       }
     }
@@ -63,11 +79,17 @@ describe('httpd-mtls generate seed', () => {
       it('writes the seed layout with the intended modes', () => {
         assert.equal(first.code, 0, first.stderr);
         const expected: [string, number][] = [
-          ['ca/ca.crt', 0o644], ['ca-private/ca.key', 0o600], ['apache/server.crt', 0o644],
-          ['apache/server.key', 0o600], ['apache/proxy-client.pem', 0o600],
-          ['backend/backend.crt', 0o644], ['backend/backend.key', 0o600],
-          ['client/client.crt', 0o644], ['client/client.key', 0o600],
-          ['client/client.p12', 0o600], ['client/client.p12.password', 0o600],
+          ['ca/ca.crt', 0o644],
+          ['ca-private/ca.key', 0o600],
+          ['apache/server.crt', 0o644],
+          ['apache/server.key', 0o600],
+          ['apache/proxy-client.pem', 0o600],
+          ['backend/backend.crt', 0o644],
+          ['backend/backend.key', 0o600],
+          ['client/client.crt', 0o644],
+          ['client/client.key', 0o600],
+          ['client/client.p12', 0o600],
+          ['client/client.p12.password', 0o600],
         ];
         for (const [file, mode] of expected) {
           assert.equal(statSync(join(pki, file)).mode & 0o777, mode, file);
@@ -90,27 +112,55 @@ describe('httpd-mtls generate seed', () => {
       it('every certificate verifies for its purpose under the seed CA', () => {
         const ca = join(pki, 'ca', 'ca.crt');
         const cases: [string, string][] = [
-          ['apache/server.crt', 'sslserver'], ['backend/backend.crt', 'sslserver'],
-          ['apache/proxy-client.pem', 'sslclient'], ['client/client.crt', 'sslclient'],
+          ['apache/server.crt', 'sslserver'],
+          ['backend/backend.crt', 'sslserver'],
+          ['apache/proxy-client.pem', 'sslclient'],
+          ['client/client.crt', 'sslclient'],
         ];
         for (const [file, purpose] of cases) {
-          const result = openssl(['verify', '-x509_strict', '-purpose', purpose, '-CAfile', ca,
-            join(pki, file)]);
+          const result = openssl([
+            'verify',
+            '-x509_strict',
+            '-purpose',
+            purpose,
+            '-CAfile',
+            ca,
+            join(pki, file),
+          ]);
           assert.equal(result.status, 0, `${file}: ${result.stderr}`);
         }
-        const backendSan = openssl(['x509', '-in', join(pki, 'backend/backend.crt'), '-noout',
-          '-ext', 'subjectAltName']).stdout;
+        const backendSan = openssl([
+          'x509',
+          '-in',
+          join(pki, 'backend/backend.crt'),
+          '-noout',
+          '-ext',
+          'subjectAltName',
+        ]).stdout;
         assert.match(backendSan, /DNS:gunicorn\.app\.server/);
-        const apacheSan = openssl(['x509', '-in', join(pki, 'apache/server.crt'), '-noout',
-          '-ext', 'subjectAltName']).stdout;
+        const apacheSan = openssl([
+          'x509',
+          '-in',
+          join(pki, 'apache/server.crt'),
+          '-noout',
+          '-ext',
+          'subjectAltName',
+        ]).stdout;
         assert.match(apacheSan, /DNS:apache\.server\.name, DNS:www\.apache\.test/);
       });
 
       it('PKCS#12 opens with its password and not with another', () => {
         const p12 = join(pki, 'client', 'client.p12');
         const passFile = join(pki, 'client', 'client.p12.password');
-        const opened = openssl(['pkcs12', '-info', '-noout', '-in', p12, '-passin',
-          `file:${passFile}`]);
+        const opened = openssl([
+          'pkcs12',
+          '-info',
+          '-noout',
+          '-in',
+          p12,
+          '-passin',
+          `file:${passFile}`,
+        ]);
         assert.equal(opened.status, 0, opened.stderr);
         assert.match(opened.stderr, /Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC/);
         assert.match(opened.stderr, /MAC: sha256/);
@@ -140,26 +190,59 @@ describe('httpd-mtls generate seed', () => {
 describe('httpd-mtls generate single profiles', () => {
   it('ca, intermediate, then leaves signed by the intermediate', async () => {
     const cwd = tempFolder('cli-single');
-    assert.equal((await generate(['ca', '--out', 'root', '--ca-name', 'Test Root'], cwd)).code,
-      0);
+    assert.equal((await generate(['ca', '--out', 'root', '--ca-name', 'Test Root'], cwd)).code, 0);
     assert.equal((await generate(['intermediate', '--ca', 'root', '--out', 'int'], cwd)).code, 0);
     writeFileSync(join(cwd, 'pw'), 'correct horse\n', { mode: 0o600 });
-    const client = await generate(['client', '--ca', 'int', '--out', 'c', '--name', 'me.test',
-      '--p12-password-file', 'pw', '--key-type', 'ec-p384'], cwd);
+    const client = await generate(
+      [
+        'client',
+        '--ca',
+        'int',
+        '--out',
+        'c',
+        '--name',
+        'me.test',
+        '--p12-password-file',
+        'pw',
+        '--key-type',
+        'ec-p384',
+      ],
+      cwd,
+    );
     assert.equal(client.code, 0, client.stderr);
-    const proxy = await generate(['proxy-client', '--ca', 'int', '--out', 'p', '--name',
-      'apache.test'], cwd);
+    const proxy = await generate(
+      ['proxy-client', '--ca', 'int', '--out', 'p', '--name', 'apache.test'],
+      cwd,
+    );
     assert.equal(proxy.code, 0, proxy.stderr);
 
     const rootCa = join(cwd, 'root', 'ca', 'ca.crt');
     const chain = join(cwd, 'p', 'proxy-client-chain.pem');
-    assert.deepEqual(pemLabels(join(cwd, 'p', 'proxy-client.pem')),
-      ['CERTIFICATE', 'EC PRIVATE KEY']);
-    const verified = openssl(['verify', '-x509_strict', '-purpose', 'sslclient', '-CAfile', rootCa,
-      '-untrusted', chain, join(cwd, 'p', 'proxy-client.pem')]);
+    assert.deepEqual(pemLabels(join(cwd, 'p', 'proxy-client.pem')), [
+      'CERTIFICATE',
+      'EC PRIVATE KEY',
+    ]);
+    const verified = openssl([
+      'verify',
+      '-x509_strict',
+      '-purpose',
+      'sslclient',
+      '-CAfile',
+      rootCa,
+      '-untrusted',
+      chain,
+      join(cwd, 'p', 'proxy-client.pem'),
+    ]);
     assert.equal(verified.status, 0, verified.stderr);
-    const p12 = openssl(['pkcs12', '-info', '-noout', '-in', join(cwd, 'c', 'client.p12'),
-      '-passin', 'pass:correct horse']);
+    const p12 = openssl([
+      'pkcs12',
+      '-info',
+      '-noout',
+      '-in',
+      join(cwd, 'c', 'client.p12'),
+      '-passin',
+      'pass:correct horse',
+    ]);
     assert.equal(p12.status, 0, p12.stderr);
     assert.equal(pemLabels(join(cwd, 'c', 'client.crt')).length, 2);
   });

@@ -16,7 +16,11 @@ import { openssl, tempFolder } from './generate-test-helpers';
 const SEED = join(import.meta.dirname, '..', '..', 'examples', 'seed');
 const CONFIG = join('conf.d', 'reverseProxy.conf');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 async function generate(args: string[], cwd: string): Promise<Run> {
   let stdout = '';
@@ -66,11 +70,24 @@ describe('generate --for CONFIG', () => {
     assert.equal(mode(join(certs, 'apacheServerCert.pem')), 0o644);
     assert.doesNotMatch(run.stdout, /PRIVATE KEY|BEGIN/);
 
-    const verify = openssl(['verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile',
-      join(certs, 'myCA.crt'), join(certs, 'apacheServerCert.pem')]);
+    const verify = openssl([
+      'verify',
+      '-x509_strict',
+      '-purpose',
+      'sslserver',
+      '-CAfile',
+      join(certs, 'myCA.crt'),
+      join(certs, 'apacheServerCert.pem'),
+    ]);
     assert.equal(verify.status, 0, verify.stderr);
-    const san = openssl(['x509', '-noout', '-ext', 'subjectAltName', '-in',
-      join(certs, 'apacheServerCert.pem')]);
+    const san = openssl([
+      'x509',
+      '-noout',
+      '-ext',
+      'subjectAltName',
+      '-in',
+      join(certs, 'apacheServerCert.pem'),
+    ]);
     assert.match(san.stdout, /DNS:apache\.server\.name/);
   });
 
@@ -94,11 +111,14 @@ describe('generate --for CONFIG', () => {
     assert.equal(mode(join(privateFolder, 'ca.key')), 0o600);
     assert.equal(existsSync(join(root, 'sslCerts', 'ca.key')), false);
     // The new CA is what the config now trusts (it was written at SSLCACertificateFile).
-    const verify = openssl(['verify', '-CAfile', join(root, 'sslCerts', 'myCA.crt'),
-      join(root, 'sslCerts', 'apacheAsClientCertAndKeyCombined.pem')]);
+    const verify = openssl([
+      'verify',
+      '-CAfile',
+      join(root, 'sslCerts', 'myCA.crt'),
+      join(root, 'sslCerts', 'apacheAsClientCertAndKeyCombined.pem'),
+    ]);
     assert.equal(verify.status, 0, verify.stderr);
-    assert.equal(problems(root).filter((problem) => problem.startsWith('file-missing')).length,
-      0);
+    assert.equal(problems(root).filter((problem) => problem.startsWith('file-missing')).length, 0);
   });
 
   it('refuses and writes nothing when a file it would write exists', async () => {

@@ -6,12 +6,23 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  KEY_TYPES, asIssuingCa, generateIntermediateCa, generateRootCa, issueCertificate,
-  type IssuedCredential, type KeyType, type Profile,
+  KEY_TYPES,
+  asIssuingCa,
+  generateIntermediateCa,
+  generateRootCa,
+  issueCertificate,
+  type IssuedCredential,
+  type KeyType,
+  type Profile,
 } from '../../server/src/pki/generate';
 import { encodePem } from '../../server/src/pki/generate/pem-encoding';
-import { certificateText, extensionBlock, openssl, tempFolder, writeText }
-  from './generate-test-helpers';
+import {
+  certificateText,
+  extensionBlock,
+  openssl,
+  tempFolder,
+  writeText,
+} from './generate-test-helpers';
 
 const folder = tempFolder('profiles');
 
@@ -43,8 +54,11 @@ const LEAVES: { profile: Profile; purpose: string; eku: string }[] = [
 ];
 
 async function rootCa(keyType: KeyType): Promise<IssuedCredential> {
-  return generateRootCa({ keyType, days: 30, subject: { commonName: `Root ${keyType}`,
-    organization: 'httpd-mtls tests', country: 'GB' } });
+  return generateRootCa({
+    keyType,
+    days: 30,
+    subject: { commonName: `Root ${keyType}`, organization: 'httpd-mtls tests', country: 'GB' },
+  });
 }
 
 describe('generated certificates verify and carry the profile extensions', () => {
@@ -61,37 +75,64 @@ describe('generated certificates verify and carry the profile extensions', () =>
       verify('any', rootFile, intermediateFile);
 
       const rootText = certificateText(rootFile);
-      assert.equal(extensionBlock(rootText, 'X509v3 Basic Constraints'),
-        'X509v3 Basic Constraints: critical\nCA:TRUE, pathlen:1');
-      assert.equal(extensionBlock(rootText, 'X509v3 Key Usage'),
-        'X509v3 Key Usage: critical\nCertificate Sign, CRL Sign');
-      assert.equal(extensionBlock(certificateText(intermediateFile), 'X509v3 Basic Constraints'),
-        'X509v3 Basic Constraints: critical\nCA:TRUE, pathlen:0');
+      assert.equal(
+        extensionBlock(rootText, 'X509v3 Basic Constraints'),
+        'X509v3 Basic Constraints: critical\nCA:TRUE, pathlen:1',
+      );
+      assert.equal(
+        extensionBlock(rootText, 'X509v3 Key Usage'),
+        'X509v3 Key Usage: critical\nCertificate Sign, CRL Sign',
+      );
+      assert.equal(
+        extensionBlock(certificateText(intermediateFile), 'X509v3 Basic Constraints'),
+        'X509v3 Basic Constraints: critical\nCA:TRUE, pathlen:0',
+      );
       assert.match(rootText, /Subject: C = GB, O = httpd-mtls tests, CN = Root/);
 
-      const issuers = [['root', root], ['intermediate', intermediate]] as const;
+      const issuers = [
+        ['root', root],
+        ['intermediate', intermediate],
+      ] as const;
       for (const { profile, purpose, eku } of LEAVES) {
         for (const [issuerName, issuer] of issuers) {
-          const leaf = await issueCertificate({ profile, keyType, days: 30,
-            subject: { commonName: 'leaf.example.test' },
-            altNames: ['leaf.example.test', '127.0.0.1', '::1'] }, asIssuingCa(issuer));
+          const leaf = await issueCertificate(
+            {
+              profile,
+              keyType,
+              days: 30,
+              subject: { commonName: 'leaf.example.test' },
+              altNames: ['leaf.example.test', '127.0.0.1', '::1'],
+            },
+            asIssuingCa(issuer),
+          );
           const leafFile = writeCertificate(`${profile}-${issuerName}-${keyType}`, leaf);
           verify(purpose, rootFile, leafFile, issuerName === 'root' ? undefined : intermediateFile);
           assert.deepEqual(leaf.intermediatesDer.length, issuerName === 'root' ? 0 : 1);
 
           const text = certificateText(leafFile);
-          assert.equal(extensionBlock(text, 'X509v3 Basic Constraints'),
-            'X509v3 Basic Constraints: critical\nCA:FALSE');
-          assert.equal(extensionBlock(text, 'X509v3 Key Usage'), keyType === 'ec-p256'
-            ? 'X509v3 Key Usage: critical\nDigital Signature'
-            : 'X509v3 Key Usage: critical\nDigital Signature, Key Encipherment');
-          assert.equal(extensionBlock(text, 'X509v3 Extended Key Usage'),
-            `X509v3 Extended Key Usage:\n${eku}`);
-          assert.equal(extensionBlock(text, 'X509v3 Subject Alternative Name'),
-            'X509v3 Subject Alternative Name:\n'
-            + 'DNS:leaf.example.test, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
-          const issuerSki = extensionBlock(certificateText(
-            issuerName === 'root' ? rootFile : intermediateFile), 'X509v3 Subject Key Identifier');
+          assert.equal(
+            extensionBlock(text, 'X509v3 Basic Constraints'),
+            'X509v3 Basic Constraints: critical\nCA:FALSE',
+          );
+          assert.equal(
+            extensionBlock(text, 'X509v3 Key Usage'),
+            keyType === 'ec-p256'
+              ? 'X509v3 Key Usage: critical\nDigital Signature'
+              : 'X509v3 Key Usage: critical\nDigital Signature, Key Encipherment',
+          );
+          assert.equal(
+            extensionBlock(text, 'X509v3 Extended Key Usage'),
+            `X509v3 Extended Key Usage:\n${eku}`,
+          );
+          assert.equal(
+            extensionBlock(text, 'X509v3 Subject Alternative Name'),
+            'X509v3 Subject Alternative Name:\n' +
+              'DNS:leaf.example.test, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+          );
+          const issuerSki = extensionBlock(
+            certificateText(issuerName === 'root' ? rootFile : intermediateFile),
+            'X509v3 Subject Key Identifier',
+          );
           const aki = extensionBlock(text, 'X509v3 Authority Key Identifier');
           assert.ok(issuerSki !== null && aki !== null);
           assert.equal(aki.split('\n')[1], issuerSki.split('\n')[1]);
@@ -104,9 +145,16 @@ describe('generated certificates verify and carry the profile extensions', () =>
     it(`${keyType}: key size, signature digest, positive 128-bit serial`, async () => {
       const root = await rootCa(keyType);
       const rootFile = writeCertificate(`sig-root-${keyType}`, root);
-      const server = await issueCertificate({ profile: 'server', keyType, days: 1,
-        subject: { commonName: 'sig.example.test' }, altNames: ['sig.example.test'] },
-      asIssuingCa(root));
+      const server = await issueCertificate(
+        {
+          profile: 'server',
+          keyType,
+          days: 1,
+          subject: { commonName: 'sig.example.test' },
+          altNames: ['sig.example.test'],
+        },
+        asIssuingCa(root),
+      );
       const serverFile = writeCertificate(`sig-server-${keyType}`, server);
       verify('sslserver', rootFile, serverFile);
 
@@ -141,11 +189,41 @@ describe('generated certificates verify and carry the profile extensions', () =>
 
   it('refuses a server certificate without names and a root with an issuer', async () => {
     const root = await rootCa('ec-p256');
-    await assert.rejects(issueCertificate({ profile: 'server', keyType: 'ec-p256', days: 1,
-      subject: { commonName: 'x' }, altNames: [] }, asIssuingCa(root)));
-    await assert.rejects(issueCertificate({ profile: 'root-ca', keyType: 'ec-p256', days: 1,
-      subject: { commonName: 'x' }, altNames: [] }, asIssuingCa(root)));
-    await assert.rejects(issueCertificate({ profile: 'client', keyType: 'ec-p256', days: 0,
-      subject: { commonName: 'x' }, altNames: [] }, asIssuingCa(root)));
+    await assert.rejects(
+      issueCertificate(
+        {
+          profile: 'server',
+          keyType: 'ec-p256',
+          days: 1,
+          subject: { commonName: 'x' },
+          altNames: [],
+        },
+        asIssuingCa(root),
+      ),
+    );
+    await assert.rejects(
+      issueCertificate(
+        {
+          profile: 'root-ca',
+          keyType: 'ec-p256',
+          days: 1,
+          subject: { commonName: 'x' },
+          altNames: [],
+        },
+        asIssuingCa(root),
+      ),
+    );
+    await assert.rejects(
+      issueCertificate(
+        {
+          profile: 'client',
+          keyType: 'ec-p256',
+          days: 0,
+          subject: { commonName: 'x' },
+          altNames: [],
+        },
+        asIssuingCa(root),
+      ),
+    );
   });
 });

@@ -21,25 +21,36 @@ const PASSWORD = 'seed-p12-password';
 
 /** A TLS server on 127.0.0.1 that requires a client certificate from the seed CA. */
 async function mtlsServer(pki: string, certFile: string, keyFile: string): Promise<tls.Server> {
-  const server = tls.createServer({
-    cert: readFileSync(join(pki, certFile)),
-    key: readFileSync(join(pki, keyFile)),
-    ca: readFileSync(join(pki, 'ca', 'ca.crt')),
-    requestCert: true,
-    rejectUnauthorized: true,
-  }, (socket) => {
-    const peer = socket.getPeerCertificate();
-    socket.end(`HTTP/1.1 200 OK\r\nConnection: close\r\n\r\npeer=${peer.subject?.CN}\n`);
-  });
+  const server = tls.createServer(
+    {
+      cert: readFileSync(join(pki, certFile)),
+      key: readFileSync(join(pki, keyFile)),
+      ca: readFileSync(join(pki, 'ca', 'ca.crt')),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (socket) => {
+      const peer = socket.getPeerCertificate();
+      socket.end(`HTTP/1.1 200 OK\r\nConnection: close\r\n\r\npeer=${peer.subject?.CN}\n`);
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
 
-async function curl(host: string, port: number, pki: string, certArgs: string[])
-  : Promise<string> {
-  const { stdout } = await run('curl', ['--silent', '--show-error', '--fail', '--http1.1',
-    '--resolve', `${host}:${port}:127.0.0.1`, '--cacert', join(pki, 'ca', 'ca.crt'),
-    ...certArgs, `https://${host}:${port}/`]);
+async function curl(host: string, port: number, pki: string, certArgs: string[]): Promise<string> {
+  const { stdout } = await run('curl', [
+    '--silent',
+    '--show-error',
+    '--fail',
+    '--http1.1',
+    '--resolve',
+    `${host}:${port}:127.0.0.1`,
+    '--cacert',
+    join(pki, 'ca', 'ca.crt'),
+    ...certArgs,
+    `https://${host}:${port}/`,
+  ]);
   return stdout;
 }
 
@@ -49,9 +60,15 @@ describe('seed PKI in TLS handshakes', () => {
   let backend: tls.Server;
 
   before(async () => {
-    const files = await generateSeedPki(pki, { apacheServerNames: ['apache.server.name'],
-      backendHost: 'gunicorn.app.server', clientName: 'client.full.domain.name' },
-    { keyType: 'ec-p256', days: 2, pkcs12Password: PASSWORD });
+    const files = await generateSeedPki(
+      pki,
+      {
+        apacheServerNames: ['apache.server.name'],
+        backendHost: 'gunicorn.app.server',
+        clientName: 'client.full.domain.name',
+      },
+      { keyType: 'ec-p256', days: 2, pkcs12Password: PASSWORD },
+    );
     writePlannedFiles(files);
     apache = await mtlsServer(pki, 'apache/server.crt', 'apache/server.key');
     backend = await mtlsServer(pki, 'backend/backend.crt', 'backend/backend.key');
@@ -64,22 +81,32 @@ describe('seed PKI in TLS handshakes', () => {
 
   it('curl with the client PKCS#12 (--cert-type P12) reaches "Apache"', async () => {
     const port = (apache.address() as AddressInfo).port;
-    const body = await curl('apache.server.name', port, pki, ['--cert-type', 'P12',
-      '--cert', `${join(pki, 'client', 'client.p12')}:${PASSWORD}`]);
+    const body = await curl('apache.server.name', port, pki, [
+      '--cert-type',
+      'P12',
+      '--cert',
+      `${join(pki, 'client', 'client.p12')}:${PASSWORD}`,
+    ]);
     assert.equal(body, 'peer=client.full.domain.name\n');
   });
 
   it('curl with the client PEM cert and key reaches "Apache"', async () => {
     const port = (apache.address() as AddressInfo).port;
     const body = await curl('apache.server.name', port, pki, [
-      '--cert', join(pki, 'client', 'client.crt'), '--key', join(pki, 'client', 'client.key')]);
+      '--cert',
+      join(pki, 'client', 'client.crt'),
+      '--key',
+      join(pki, 'client', 'client.key'),
+    ]);
     assert.equal(body, 'peer=client.full.domain.name\n');
   });
 
   it('the proxy-client bundle alone authenticates to the backend by its name', async () => {
     const port = (backend.address() as AddressInfo).port;
     const body = await curl('gunicorn.app.server', port, pki, [
-      '--cert', join(pki, 'apache', 'proxy-client.pem')]);
+      '--cert',
+      join(pki, 'apache', 'proxy-client.pem'),
+    ]);
     assert.equal(body, 'peer=apache.server.name\n');
   });
 
@@ -95,8 +122,12 @@ describe('seed PKI in TLS handshakes', () => {
       'c.load_cert_chain(sys.argv[1])',
       'print("loaded")',
     ].join('\n');
-    const { stdout } = await run('python3', ['-c', script,
-      join(pki, 'apache', 'proxy-client.pem'), join(pki, 'ca', 'ca.crt')]);
+    const { stdout } = await run('python3', [
+      '-c',
+      script,
+      join(pki, 'apache', 'proxy-client.pem'),
+      join(pki, 'ca', 'ca.crt'),
+    ]);
     assert.equal(stdout, 'loaded\n');
   });
 });

@@ -12,8 +12,10 @@ export function tempFolder(prefix: string): string {
 }
 
 /** Runs openssl; returns stdout, stderr and the exit status (never throws on status). */
-export function openssl(args: string[], input?: string)
-  : { status: number; stdout: string; stderr: string } {
+export function openssl(
+  args: string[],
+  input?: string,
+): { status: number; stdout: string; stderr: string } {
   const result = spawnSync('openssl', args, { encoding: 'utf8', input });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

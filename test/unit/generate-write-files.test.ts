@@ -10,8 +10,15 @@ import { RefusedWriteError, writePlannedFiles } from '../../server/src/write-fil
 import { tempFolder } from './generate-test-helpers';
 
 function planned(path: string, secret: boolean, privateFolder = false): PlannedFile {
-  return { path, content: Buffer.from(`content of ${path}\n`), mode: secret ? 0o600 : 0o644,
-    secret, privateFolder, description: 'test file', certificateSha256: null };
+  return {
+    path,
+    content: Buffer.from(`content of ${path}\n`),
+    mode: secret ? 0o600 : 0o644,
+    secret,
+    privateFolder,
+    description: 'test file',
+    certificateSha256: null,
+  };
 }
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
@@ -26,7 +33,10 @@ describe('writePlannedFiles', () => {
     ];
     const written = writePlannedFiles(files);
 
-    assert.deepEqual(written.map((file) => file.path), files.map((file) => file.path));
+    assert.deepEqual(
+      written.map((file) => file.path),
+      files.map((file) => file.path),
+    );
     assert.equal(modeOf(files[0]!.path), 0o644);
     assert.equal(modeOf(files[1]!.path), 0o600);
     assert.equal(modeOf(files[2]!.path), 0o600);
@@ -40,11 +50,14 @@ describe('writePlannedFiles', () => {
     writeFileSync(existing, 'user data');
     const files = [planned(join(root, 'a.key'), true), planned(existing, false)];
 
-    assert.throws(() => writePlannedFiles(files), (error: unknown) => {
-      assert.ok(error instanceof RefusedWriteError);
-      assert.deepEqual(error.paths, [existing]);
-      return true;
-    });
+    assert.throws(
+      () => writePlannedFiles(files),
+      (error: unknown) => {
+        assert.ok(error instanceof RefusedWriteError);
+        assert.deepEqual(error.paths, [existing]);
+        return true;
+      },
+    );
     assert.equal(existsSync(join(root, 'a.key')), false);
     assert.equal(readFileSync(existing, 'utf8'), 'user data');
   });
@@ -53,15 +66,19 @@ describe('writePlannedFiles', () => {
     const { symlinkSync } = await import('node:fs');
     const root = tempFolder('symlink');
     symlinkSync(join(root, 'nowhere'), join(root, 'link.key'));
-    assert.throws(() => writePlannedFiles([planned(join(root, 'link.key'), true)]),
-      RefusedWriteError);
+    assert.throws(
+      () => writePlannedFiles([planned(join(root, 'link.key'), true)]),
+      RefusedWriteError,
+    );
     assert.equal(existsSync(join(root, 'nowhere')), false);
   });
 
   it('refuses to put a served file in the CA key folder', () => {
     const root = tempFolder('mixed');
-    const files = [planned(join(root, 'ca-private', 'ca.key'), true, true),
-      planned(join(root, 'ca-private', 'server.crt'), false)];
+    const files = [
+      planned(join(root, 'ca-private', 'ca.key'), true, true),
+      planned(join(root, 'ca-private', 'server.crt'), false),
+    ];
     assert.throws(() => writePlannedFiles(files), RefusedWriteError);
     assert.equal(existsSync(join(root, 'ca-private')), false);
   });
@@ -70,8 +87,10 @@ describe('writePlannedFiles', () => {
     const root = tempFolder('open-folder');
     mkdirSync(join(root, 'ca-private'));
     chmodSync(join(root, 'ca-private'), 0o755);
-    assert.throws(() => writePlannedFiles([planned(join(root, 'ca-private', 'ca.key'), true,
-      true)]), RefusedWriteError);
+    assert.throws(
+      () => writePlannedFiles([planned(join(root, 'ca-private', 'ca.key'), true, true)]),
+      RefusedWriteError,
+    );
     assert.equal(existsSync(join(root, 'ca-private', 'ca.key')), false);
   });
 

@@ -8,7 +8,9 @@ import { checkFixture, parseFixture } from './grammar-assertions';
 import { loadApacheGrammar, repoRoot, type LineToken } from './grammar-engine';
 
 const fixtureDir = path.join(repoRoot, 'test/fixtures/grammar');
-const fixtureNames = readdirSync(fixtureDir).filter((name) => name.endsWith('.conf')).sort();
+const fixtureNames = readdirSync(fixtureDir)
+  .filter((name) => name.endsWith('.conf'))
+  .sort();
 
 describe('grammar scopes at marked columns', () => {
   let tokenize: (text: string) => LineToken[][];

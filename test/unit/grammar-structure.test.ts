@@ -14,8 +14,20 @@ interface Rule {
 }
 
 const RULE_KEYS = new Set([
-  'comment', 'name', 'contentName', 'match', 'begin', 'end', 'while', 'patterns', 'include',
-  'captures', 'beginCaptures', 'endCaptures', 'whileCaptures', 'applyEndPatternLast',
+  'comment',
+  'name',
+  'contentName',
+  'match',
+  'begin',
+  'end',
+  'while',
+  'patterns',
+  'include',
+  'captures',
+  'beginCaptures',
+  'endCaptures',
+  'whileCaptures',
+  'applyEndPatternLast',
 ]);
 const CAPTURE_MAPS = ['captures', 'beginCaptures', 'endCaptures', 'whileCaptures'];
 const REGEX_KEYS = ['match', 'begin', 'end', 'while'];
@@ -150,7 +162,10 @@ describe('grammar structure', () => {
         if (typeof value === 'string') value.split(/\s+/).forEach((scope) => scopes.add(scope));
       }
     }
-    assert.deepEqual([...scopes].filter((scope) => !scope.endsWith('.apacheconf')), []);
+    assert.deepEqual(
+      [...scopes].filter((scope) => !scope.endsWith('.apacheconf')),
+      [],
+    );
 
     const fixtureDir = path.join(repoRoot, 'test/fixtures/grammar');
     const asserted = new Set<string>();

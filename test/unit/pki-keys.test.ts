@@ -4,11 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPem } from '../../server/src/pki/pem';
 import { parseCertificate } from '../../server/src/pki/certificate';
-import {
-  keyMatchesCertificate,
-  readDerKey,
-  readKey,
-} from '../../server/src/pki/keys';
+import { keyMatchesCertificate, readDerKey, readKey } from '../../server/src/pki/keys';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pki');
 const bytes = (name: string) => readFileSync(join(FIXTURES, name));

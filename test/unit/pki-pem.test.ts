@@ -39,11 +39,18 @@ test('cert then key in file order, text before and between blocks', () => {
   // The é takes two bytes: byte offsets run one past the string index.
   const keyStart = text.indexOf('-----BEGIN RSA');
   assert.equal(pem.blocks[1]!.offset.start, keyStart + 1);
-  assert.deepEqual(pem.blocks.map((b) => b.defects), [[], []]);
+  assert.deepEqual(
+    pem.blocks.map((b) => b.defects),
+    [[], []],
+  );
 });
 
 test('CRLF, trailing spaces, no final newline and a BOM are fine', () => {
-  const crlf = clientCert.trimEnd().split('\n').map((l) => `${l}  `).join('\r\n');
+  const crlf = clientCert
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${l}  `)
+    .join('\r\n');
   const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf)]);
   const pem = readPem(bytes, 'crlf.pem');
   const block = pem.blocks[0]!;

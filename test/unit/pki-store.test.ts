@@ -28,9 +28,18 @@ test('bundle: certificates and keys in file order, mode', () => {
   const loaded = createPkiStore().load(fixture('client-bundle.pem'));
   assert.equal(loaded.problem, null);
   assert.equal(loaded.pem?.format, 'pem');
-  assert.deepEqual(loaded.certificates.map((c) => c.value.commonNames[0]), ['proxy-client']);
-  assert.deepEqual(loaded.certificates.map((c) => c.block.index), [0]);
-  assert.deepEqual(loaded.keys.map((k) => [k.value.format, k.block.index]), [['traditional', 1]]);
+  assert.deepEqual(
+    loaded.certificates.map((c) => c.value.commonNames[0]),
+    ['proxy-client'],
+  );
+  assert.deepEqual(
+    loaded.certificates.map((c) => c.block.index),
+    [0],
+  );
+  assert.deepEqual(
+    loaded.keys.map((k) => [k.value.format, k.block.index]),
+    [['traditional', 1]],
+  );
   assert.equal(loaded.certificates[0]!.file, fixture('client-bundle.pem'));
 
   const modeFile = join(scratch, 'mode.pem');
@@ -44,14 +53,22 @@ test('CA bundle in order; bad certificate blocks are listed apart', () => {
   const names = bundle.certificates.map((c) => c.value.commonNames[0]);
   assert.deepEqual(names, ['Test Root CA', 'Test Intermediate 1', 'Test Intermediate 2']);
 
-  const keyAsCert = readFileSync(fixture('client.pk8.key'), 'utf8')
-    .replace(/PRIVATE KEY/g, 'CERTIFICATE');
+  const keyAsCert = readFileSync(fixture('client.pk8.key'), 'utf8').replace(
+    /PRIVATE KEY/g,
+    'CERTIFICATE',
+  );
   const damaged = readFileSync(fixture('int1.crt'), 'utf8').replace(/\n(.)/, '\n*');
   const path = join(scratch, 'bad.pem');
   writeFileSync(path, `${keyAsCert}${damaged}${readFileSync(fixture('root.crt'), 'utf8')}`);
   const loaded = store.load(path);
-  assert.deepEqual(loaded.badCertificates.map((b) => b.block.index), [0, 1]);
-  assert.deepEqual(loaded.certificates.map((c) => c.block.index), [2]);
+  assert.deepEqual(
+    loaded.badCertificates.map((b) => b.block.index),
+    [0, 1],
+  );
+  assert.deepEqual(
+    loaded.certificates.map((c) => c.block.index),
+    [2],
+  );
 });
 
 test('DER certificate and DER key files load as such', () => {
@@ -64,7 +81,10 @@ test('DER certificate and DER key files load as such', () => {
 
   const key = store.load(fixture('client.key.der'));
   assert.equal(key.pem?.format, 'der');
-  assert.deepEqual(key.keys.map((k) => k.block.label), ['PRIVATE KEY']);
+  assert.deepEqual(
+    key.keys.map((k) => k.block.label),
+    ['PRIVATE KEY'],
+  );
   assert.equal(key.keys[0]!.value.publicKey?.algorithm, 'rsa');
 });
 

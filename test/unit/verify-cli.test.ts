@@ -95,9 +95,14 @@ test('--live to closed loopback ports: live fails and disagrees with the predict
   const apachePort = await closedPort();
   const backendPort = await closedPort();
   const run = await cli([
-    'verify', '--live', '--format', 'json',
-    '--connect', `127.0.0.1:${apachePort}`,
-    '--backend', `${BACKEND_URL}=127.0.0.1:${backendPort}`,
+    'verify',
+    '--live',
+    '--format',
+    'json',
+    '--connect',
+    `127.0.0.1:${apachePort}`,
+    '--backend',
+    `${BACKEND_URL}=127.0.0.1:${backendPort}`,
     SEED,
   ]);
   assert.equal(run.code, 1, run.err);
@@ -109,8 +114,13 @@ test('--live to closed loopback ports: live fails and disagrees with the predict
   }
   assert.equal(report!.hops[2]!.live?.endpoint, `127.0.0.1:${backendPort}`);
   const text = await cli([
-    'verify', '--live', '--connect', `127.0.0.1:${apachePort}`,
-    '--backend', `${BACKEND_URL}=127.0.0.1:${backendPort}`, SEED,
+    'verify',
+    '--live',
+    '--connect',
+    `127.0.0.1:${apachePort}`,
+    '--backend',
+    `${BACKEND_URL}=127.0.0.1:${backendPort}`,
+    SEED,
   ]);
   assert.match(text.out, /DISAGREES with the prediction/);
 });
@@ -124,6 +134,9 @@ test('--at past the seed certificates: every hop fails', async () => {
   assert.match(client!.checks.find((c) => c.status === 'fail')!.detail, /certificate has expired/);
   for (const hop of [identity!, backend!]) {
     assert.equal(hop.status, 'fail', hop.kind);
-    assert.ok(hop.checks.some((c) => c.rule === 'cert-expired'), hop.kind);
+    assert.ok(
+      hop.checks.some((c) => c.rule === 'cert-expired'),
+      hop.kind,
+    );
   }
 });

@@ -62,10 +62,7 @@ function report(subject: string): VerifyReport {
 test('strict CSP with the nonce on style and script; nothing loaded from anywhere', () => {
   const html = renderVerifyHtml([report('CN=a')], { nonce: NONCE });
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
-  assert.equal(
-    csp,
-    `default-src 'none'; style-src 'nonce-${NONCE}'; script-src 'nonce-${NONCE}';`,
-  );
+  assert.equal(csp, `default-src 'none'; style-src 'nonce-${NONCE}'; script-src 'nonce-${NONCE}';`);
   assert.equal((html.match(/<style/g) ?? []).length, 1);
   assert.match(html, new RegExp(`<style nonce="${NONCE}">`));
   assert.equal((html.match(/<script/g) ?? []).length, 1);

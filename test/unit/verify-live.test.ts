@@ -18,8 +18,16 @@ test('--connect / --backend targets must be loopback HOST:PORT', () => {
   assert.deepEqual(parseConnectOverride('127.3.2.1:1'), { host: '127.3.2.1', port: 1 });
   assert.deepEqual(parseConnectOverride('[::1]:443'), { host: '::1', port: 443 });
   assert.deepEqual(parseConnectOverride('localhost:8443'), { host: 'localhost', port: 8443 });
-  for (const bad of ['10.0.0.1:443', 'example.com:443', '127.0.0.1', '127.0.0.1:0',
-    '127.0.0.1:70000', '[2001:db8::1]:443', '0.0.0.0:443', 'localhost.evil.com:1']) {
+  for (const bad of [
+    '10.0.0.1:443',
+    'example.com:443',
+    '127.0.0.1',
+    '127.0.0.1:0',
+    '127.0.0.1:70000',
+    '[2001:db8::1]:443',
+    '0.0.0.0:443',
+    'localhost.evil.com:1',
+  ]) {
     assert.throws(() => parseConnectOverride(bad), bad);
   }
 });

@@ -33,7 +33,10 @@ test('seed: one vhost, three hops, every hop and every check passes', () => {
     ],
   );
   const checks = report!.hops.flatMap((h) => h.checks);
-  assert.deepEqual(checks.filter((c) => c.status !== 'pass'), []);
+  assert.deepEqual(
+    checks.filter((c) => c.status !== 'pass'),
+    [],
+  );
   const backend = report!.hops[2]!;
   assert.equal(backend.url, 'https://gunicorn.app.server:6662/');
   assert.ok(backend.certificates.some((c) => c.role === 'Apache client certificate'));

@@ -367,9 +367,7 @@ export const directiveRows: Record<string, readonly DirectiveRow[]> = {
     ['AuthBasicProvider', A, 'iterate', 'file', 'Authentication providers for this location'],
     ['AuthBasicUseDigestAlgorithm', A, 'take1', 'Off', 'Check passwords as Digest does'],
   ],
-  mod_authn_file: [
-    ['AuthUserFile', A, 'take12', null, 'Text file of users and passwords'],
-  ],
+  mod_authn_file: [['AuthUserFile', A, 'take12', null, 'Text file of users and passwords']],
   mod_authn_core: [
     ['AuthName', A, 'take1', null, 'Authorization realm for HTTP authentication'],
     ['<AuthnProviderAlias', G, 'raw', null, 'Extended authentication providers'],
@@ -444,9 +442,7 @@ export const directiveRows: Record<string, readonly DirectiveRow[]> = {
     ['ScriptLogBuffer', S, 'take1', '1024', 'Maximum PUT or POST body recorded in the log'],
     ['ScriptLogLength', S, 'take1', '10385760', 'Size limit of the CGI script logfile'],
   ],
-  mod_userdir: [
-    ['UserDir', S, 'raw', null, 'Location of the user-specific directories'],
-  ],
+  mod_userdir: [['UserDir', S, 'raw', null, 'Location of the user-specific directories']],
   mod_info: [
     ['AddModuleInfo', S, 'take2', null, 'Additional module information shown by server-info'],
   ],

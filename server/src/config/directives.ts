@@ -8,13 +8,7 @@
 import { directiveRows, type DirectiveRow } from './directive-rows';
 
 export type DirectiveContext =
-  | 'server'
-  | 'virtualhost'
-  | 'directory'
-  | 'location'
-  | 'files'
-  | 'proxy'
-  | 'htaccess';
+  'server' | 'virtualhost' | 'directory' | 'location' | 'files' | 'proxy' | 'htaccess';
 
 /** The context a section gives what it holds; other sections pass their parent's through. */
 export const SECTION_CONTEXTS: Readonly<Record<string, DirectiveContext>> = {

@@ -189,7 +189,10 @@ export function expandInclude(
       expander.addPlain(target);
     } else {
       const root = path.parse(target).root;
-      const components = target.slice(root.length).split('/').filter((part) => part !== '');
+      const components = target
+        .slice(root.length)
+        .split('/')
+        .filter((part) => part !== '');
       expander.addMatching(root, components);
     }
   } catch (error) {

@@ -10,10 +10,30 @@ const BUILT_IN = ['core', 'so', 'watchdog', 'http', 'log_config', 'logio', 'vers
 
 /** Enabled by a stock Debian apache2 install, plus what an mTLS reverse proxy enables. */
 const DEBIAN_DEFAULT = [
-  'access_compat', 'alias', 'auth_basic', 'authn_core', 'authn_file', 'authz_core',
-  'authz_host', 'authz_user', 'autoindex', 'deflate', 'dir', 'env', 'filter', 'mime',
-  'mpm_event', 'negotiation', 'reqtimeout', 'setenvif', 'status',
-  'ssl', 'socache_shmcb', 'proxy', 'proxy_http', 'headers',
+  'access_compat',
+  'alias',
+  'auth_basic',
+  'authn_core',
+  'authn_file',
+  'authz_core',
+  'authz_host',
+  'authz_user',
+  'autoindex',
+  'deflate',
+  'dir',
+  'env',
+  'filter',
+  'mime',
+  'mpm_event',
+  'negotiation',
+  'reqtimeout',
+  'setenvif',
+  'status',
+  'ssl',
+  'socache_shmcb',
+  'proxy',
+  'proxy_http',
+  'headers',
 ];
 
 /** Modules whose source file is not `mod_<short>.c`. */

@@ -18,7 +18,11 @@ export interface RawWord {
 
 export function isBlank(char: string): boolean {
   return (
-    char === ' ' || char === '\t' || char === '\r' || char === '\n' || char === '\v' ||
+    char === ' ' ||
+    char === '\t' ||
+    char === '\r' ||
+    char === '\n' ||
+    char === '\v' ||
     char === '\f'
   );
 }

@@ -13,7 +13,15 @@ import { pathKindOfName } from './path-arguments';
 
 const VERIFY_MODES = ['none', 'optional', 'require', 'optional_no_ca'];
 const PROTOCOLS = [
-  'all', '-all', '+TLSv1.2', '+TLSv1.3', 'TLSv1.2', 'TLSv1.3', '-SSLv3', '-TLSv1', '-TLSv1.1',
+  'all',
+  '-all',
+  '+TLSv1.2',
+  '+TLSv1.3',
+  'TLSv1.2',
+  'TLSv1.3',
+  '-SSLv3',
+  '-TLSv1',
+  '-TLSv1.1',
 ];
 const REVOCATION = ['none', 'chain', 'leaf', 'no_crl_for_cert_ok'];
 
@@ -26,8 +34,14 @@ const KEYWORDS: Record<string, readonly string[]> = {
   sslcarevocationcheck: REVOCATION,
   sslproxycarevocationcheck: REVOCATION,
   sslsessioncache: ['none', 'nonenotnull', 'shmcb:', 'dbm:'],
-  ssloptions: ['+StdEnvVars', '+ExportCertData', '+FakeBasicAuth', '+StrictRequire',
-    '+OptRenegotiate', '+LegacyDNStringFormat'],
+  ssloptions: [
+    '+StdEnvVars',
+    '+ExportCertData',
+    '+FakeBasicAuth',
+    '+StrictRequire',
+    '+OptRenegotiate',
+    '+LegacyDNStringFormat',
+  ],
 };
 
 export interface CompletionInput {

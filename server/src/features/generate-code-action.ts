@@ -20,8 +20,11 @@ export interface GenerateMissingArgs {
 export function isGenerateMissingArgs(value: unknown): value is GenerateMissingArgs {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return record.mode === 'missing-file' && typeof record.uri === 'string'
-    && typeof record.localPath === 'string';
+  return (
+    record.mode === 'missing-file' &&
+    typeof record.uri === 'string' &&
+    typeof record.localPath === 'string'
+  );
 }
 
 function generateData(diagnostic: Diagnostic): { directive: string; localPath: string } | null {

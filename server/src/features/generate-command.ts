@@ -75,10 +75,14 @@ export function pointConfigAt(vhost: VirtualHostModel, folder: string): Workspac
     [tls.certificateFiles[0], path.join(folder, 'apache', 'server.crt')],
     [tls.keyFiles[0], path.join(folder, 'apache', 'server.key')],
     [tls.caCertificateFile, path.join(folder, 'ca', 'ca.crt')],
-    ...routeRefs.map((proxy): [FileRef | null, string] =>
-      [proxy.caCertificateFile, path.join(folder, 'ca', 'ca.crt')]),
-    ...routeRefs.map((proxy): [FileRef | null, string] =>
-      [proxy.machineCertificateFile, path.join(folder, 'apache', 'proxy-client.pem')]),
+    ...routeRefs.map((proxy): [FileRef | null, string] => [
+      proxy.caCertificateFile,
+      path.join(folder, 'ca', 'ca.crt'),
+    ]),
+    ...routeRefs.map((proxy): [FileRef | null, string] => [
+      proxy.machineCertificateFile,
+      path.join(folder, 'apache', 'proxy-client.pem'),
+    ]),
   ];
   const changes: Record<string, TextEdit[]> = {};
   const seen = new Set<string>();
@@ -94,18 +98,30 @@ export function pointConfigAt(vhost: VirtualHostModel, folder: string): Workspac
   return { changes };
 }
 
-export async function generateSeed(context: GenerateContext, folder: string,
-  keyType: KeyType, names: GenerateDefaults): Promise<GenerateAnswer> {
+export async function generateSeed(
+  context: GenerateContext,
+  folder: string,
+  keyType: KeyType,
+  names: GenerateDefaults,
+): Promise<GenerateAnswer> {
   const password = randomBytes(18).toString('base64url');
-  const files = await generateSeedPki(folder, {
-    apacheServerNames: names.serverNames,
-    backendHost: names.backendHost,
-    clientName: names.clientName,
-  }, { keyType, days: 365, pkcs12Password: password });
+  const files = await generateSeedPki(
+    folder,
+    {
+      apacheServerNames: names.serverNames,
+      backendHost: names.backendHost,
+      clientName: names.clientName,
+    },
+    { keyType, days: 365, pkcs12Password: password },
+  );
   files.push({
     path: path.join(folder, 'client', 'client.p12.password'),
-    content: Buffer.from(`${password}\n`), mode: 0o600, secret: true, privateFolder: false,
-    description: 'PKCS#12 password (generated)', certificateSha256: null,
+    content: Buffer.from(`${password}\n`),
+    mode: 0o600,
+    secret: true,
+    privateFolder: false,
+    description: 'PKCS#12 password (generated)',
+    certificateSha256: null,
   });
   const written = context.write(files);
   return {
@@ -115,11 +131,18 @@ export async function generateSeed(context: GenerateContext, folder: string,
   };
 }
 
-export async function generateMissing(context: GenerateContext, localPath: string,
-  keyType: KeyType): Promise<GenerateAnswer> {
+export async function generateMissing(
+  context: GenerateContext,
+  localPath: string,
+  keyType: KeyType,
+): Promise<GenerateAnswer> {
   const generation = await generateForConfig(context.check.topology, context.check.findings, {
-    keyType, days: 365, caDays: 3650, workspaceRoot: context.workspaceRoot,
-    caFolder: path.join(context.workspaceRoot, 'httpd-mtls-ca'), only: localPath,
+    keyType,
+    days: 365,
+    caDays: 3650,
+    workspaceRoot: context.workspaceRoot,
+    caFolder: path.join(context.workspaceRoot, 'httpd-mtls-ca'),
+    only: localPath,
     pki: context.pki,
   });
   if (generation.files.length === 0) {
@@ -127,9 +150,9 @@ export async function generateMissing(context: GenerateContext, localPath: strin
     return { message: `${localPath} not generated: ${reason}`, written: [] };
   }
   const written = context.write(generation.files);
-  const signer = generation.signer?.kind === 'existing'
-    ? `signed by ${generation.signer.paths.certificate}`
-    : `signed by a new CA ${generation.signer?.paths.certificate ?? ''}`;
-  return { message: `wrote ${written.map((file) => file.path).join(', ')} (${signer})`,
-    written };
+  const signer =
+    generation.signer?.kind === 'existing'
+      ? `signed by ${generation.signer.paths.certificate}`
+      : `signed by a new CA ${generation.signer?.paths.certificate ?? ''}`;
+  return { message: `wrote ${written.map((file) => file.path).join(', ')} (${signer})`, written };
 }

@@ -8,8 +8,16 @@
 import type { Finding } from '../findings';
 import type { Topology } from '../model/types';
 import {
-  asIssuingCa, caPathsIn, generateForTargets, generateRootCa, loadIssuingCa, planCaFiles,
-  type CaPaths, type IssuingCa, type KeyType, type PlannedFile,
+  asIssuingCa,
+  caPathsIn,
+  generateForTargets,
+  generateRootCa,
+  loadIssuingCa,
+  planCaFiles,
+  type CaPaths,
+  type IssuingCa,
+  type KeyType,
+  type PlannedFile,
 } from '../pki/generate';
 import type { PkiStore } from '../pki/types';
 import { planMissingFiles, type GenerationPlan } from './generate-plan';
@@ -43,8 +51,10 @@ export interface ConfigGeneration {
   files: PlannedFile[];
 }
 
-async function signerFor(plan: GenerationPlan, options: ConfigGenerationOptions)
-  : Promise<{ signer: SignerChoice; ca: IssuingCa; caFiles: PlannedFile[] }> {
+async function signerFor(
+  plan: GenerationPlan,
+  options: ConfigGenerationOptions,
+): Promise<{ signer: SignerChoice; ca: IssuingCa; caFiles: PlannedFile[] }> {
   const cas = findWorkspaceCas(options.workspaceRoot, options.pki);
   const existing = chooseSigningCa(cas, trustedCaHashes(plan.vhosts, options.pki));
   if (existing !== null) {
@@ -57,8 +67,11 @@ async function signerFor(plan: GenerationPlan, options: ConfigGenerationOptions)
     days: options.caDays,
     subject: { commonName: 'httpd-mtls CA' },
   });
-  return { signer: { kind: 'new', paths }, ca: asIssuingCa(credential),
-    caFiles: await planCaFiles(credential, paths) };
+  return {
+    signer: { kind: 'new', paths },
+    ca: asIssuingCa(credential),
+    caFiles: await planCaFiles(credential, paths),
+  };
 }
 
 export async function generateForConfig(
@@ -71,7 +84,9 @@ export async function generateForConfig(
 
   const { signer, ca, caFiles } = await signerFor(plan, options);
   const targets = plan.targets.map(({ path, kind, names }) => ({ path, kind, names }));
-  const leafFiles = await generateForTargets(targets, ca,
-    { keyType: options.keyType, days: options.days });
+  const leafFiles = await generateForTargets(targets, ca, {
+    keyType: options.keyType,
+    days: options.days,
+  });
   return { plan, signer, files: [...caFiles, ...leafFiles] };
 }

@@ -59,8 +59,12 @@ export function missingFilesOf(findings: Finding[]): MissingFile[] {
     if (finding.rule !== 'file-missing' || data?.fix !== 'generate-file') continue;
     if (data.isDirectory === true) continue;
     const { directive, deployedPath, localPath } = data;
-    if (typeof directive !== 'string' || typeof deployedPath !== 'string'
-      || typeof localPath !== 'string') continue;
+    if (
+      typeof directive !== 'string' ||
+      typeof deployedPath !== 'string' ||
+      typeof localPath !== 'string'
+    )
+      continue;
     missing.push({ directive, deployedPath, localPath, finding });
   }
   return missing;
@@ -68,25 +72,33 @@ export function missingFilesOf(findings: Finding[]): MissingFile[] {
 
 /** ServerName first, then each ServerAlias, without duplicates or wildcards-only names. */
 export function vhostNames(vhost: VirtualHostModel | null): string[] {
-  const names = [vhost?.serverName.value ?? FALLBACK_SERVER_NAME, ...vhost?.serverAliases ?? []];
+  const names = [vhost?.serverName.value ?? FALLBACK_SERVER_NAME, ...(vhost?.serverAliases ?? [])];
   return [...new Set(names.map((name) => name.toLowerCase()))];
 }
 
 function kindFor(directive: string): TargetKind | null {
   switch (directive.toLowerCase()) {
-    case 'sslcertificatefile': return 'server-certificate';
-    case 'sslcertificatekeyfile': return 'server-key';
+    case 'sslcertificatefile':
+      return 'server-certificate';
+    case 'sslcertificatekeyfile':
+      return 'server-key';
     case 'sslcacertificatefile':
-    case 'sslproxycacertificatefile': return 'ca-certificate';
-    case 'sslproxymachinecertificatefile': return 'proxy-client-bundle';
-    default: return null;
+    case 'sslproxycacertificatefile':
+      return 'ca-certificate';
+    case 'sslproxymachinecertificatefile':
+      return 'proxy-client-bundle';
+    default:
+      return null;
   }
 }
 
 function fileRefsOf(vhost: VirtualHostModel): FileRef[] {
   const tls = vhost.tls;
-  const refs: (FileRef | null)[] = [...tls.certificateFiles, ...tls.keyFiles,
-    tls.caCertificateFile];
+  const refs: (FileRef | null)[] = [
+    ...tls.certificateFiles,
+    ...tls.keyFiles,
+    tls.caCertificateFile,
+  ];
   for (const route of vhost.routes) {
     refs.push(route.proxyTls.caCertificateFile, route.proxyTls.machineCertificateFile);
   }
@@ -95,9 +107,12 @@ function fileRefsOf(vhost: VirtualHostModel): FileRef[] {
 
 function sameDirective(a: DirectiveNode, finding: Finding): boolean {
   const arg = a.args[0];
-  return a.file === finding.file && arg !== undefined
-    && arg.range.start.line === finding.range.start.line
-    && arg.range.start.character === finding.range.start.character;
+  return (
+    a.file === finding.file &&
+    arg !== undefined &&
+    arg.range.start.line === finding.range.start.line &&
+    arg.range.start.character === finding.range.start.character
+  );
 }
 
 /** The vhost whose effective settings use the directive of `finding` (first one wins). */
@@ -107,9 +122,15 @@ export function vhostOf(topology: Topology, finding: Finding): VirtualHostModel 
   }
   // A directive in a vhost that no route or setting picked up still belongs to that vhost.
   const line = finding.range.start.line;
-  return topology.vhosts.find((vhost) => vhost.section !== null
-    && vhost.section.file === finding.file && line > vhost.section.range.start.line
-    && line <= vhost.section.range.end.line) ?? null;
+  return (
+    topology.vhosts.find(
+      (vhost) =>
+        vhost.section !== null &&
+        vhost.section.file === finding.file &&
+        line > vhost.section.range.start.line &&
+        line <= vhost.section.range.end.line,
+    ) ?? null
+  );
 }
 
 /** Why a server certificate or key target cannot be generated alone, or null. */
@@ -124,8 +145,10 @@ function pairProblem(target: PlannedTarget, planned: Set<string>): string | null
       return 'its SSLCertificateKeyFile exists; a new certificate would not match that key';
     }
   }
-  if (target.kind === 'server-key'
-    && tls.certificateFiles.some((ref) => !planned.has(ref.localPath))) {
+  if (
+    target.kind === 'server-key' &&
+    tls.certificateFiles.some((ref) => !planned.has(ref.localPath))
+  ) {
     return 'its SSLCertificateFile exists; a new key would not match that certificate';
   }
   return null;
@@ -151,12 +174,21 @@ export function planMissingFiles(
       continue;
     }
     const vhost = vhostOf(topology, missing.finding);
-    const names = kind === 'proxy-client-bundle' ? vhostNames(vhost).slice(0, 1)
-      : kind === 'ca-certificate' ? [] : vhostNames(vhost);
+    const names =
+      kind === 'proxy-client-bundle'
+        ? vhostNames(vhost).slice(0, 1)
+        : kind === 'ca-certificate'
+          ? []
+          : vhostNames(vhost);
     const existing = byPath.get(missing.localPath);
     if (existing === undefined) {
-      byPath.set(missing.localPath, { path: missing.localPath, kind, names,
-        directives: [missing.directive], vhost });
+      byPath.set(missing.localPath, {
+        path: missing.localPath,
+        kind,
+        names,
+        directives: [missing.directive],
+        vhost,
+      });
     } else if (existing.kind === kind) {
       existing.directives.push(missing.directive);
     } else {
@@ -174,8 +206,8 @@ export function planMissingFiles(
     else skipped.push({ missing: missingAt(findings, target.path), reason: problem });
   }
   const chosen = only === null ? targets : withPartners(targets, only);
-  const chosenSkips = only === null ? skipped
-    : skipped.filter((skip) => skip.missing.localPath === only);
+  const chosenSkips =
+    only === null ? skipped : skipped.filter((skip) => skip.missing.localPath === only);
   return { targets: chosen, skipped: chosenSkips, vhosts: vhostsOf(chosen) };
 }
 
@@ -185,11 +217,18 @@ function withPartners(targets: PlannedTarget[], only: string): PlannedTarget[] {
   if (target === undefined) return [];
   const pair = new Set<TargetKind>(['server-certificate', 'server-key']);
   if (!pair.has(target.kind)) return [target];
-  return targets.filter((candidate) => candidate === target
-    || (pair.has(candidate.kind) && candidate.vhost === target.vhost));
+  return targets.filter(
+    (candidate) =>
+      candidate === target || (pair.has(candidate.kind) && candidate.vhost === target.vhost),
+  );
 }
 
 function vhostsOf(targets: PlannedTarget[]): VirtualHostModel[] {
-  return [...new Set(targets.map((target) => target.vhost)
-    .filter((vhost): vhost is VirtualHostModel => vhost !== null))];
+  return [
+    ...new Set(
+      targets
+        .map((target) => target.vhost)
+        .filter((vhost): vhost is VirtualHostModel => vhost !== null),
+    ),
+  ];
 }

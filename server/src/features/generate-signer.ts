@@ -54,15 +54,18 @@ export function pemFilesUnder(root: string): string[] {
 /** Every CA certificate under `root` whose private key (unencrypted) is also under `root`. */
 export function findWorkspaceCas(root: string, store: PkiStore): WorkspaceCa[] {
   const loaded = pemFilesUnder(root).map((file) => store.load(file));
-  const keys = loaded.flatMap((file) => file.keys
-    .filter((key) => !key.value.encrypted && key.value.publicKey !== null)
-    .map((key) => ({ file: file.path, key: key.value })));
+  const keys = loaded.flatMap((file) =>
+    file.keys
+      .filter((key) => !key.value.encrypted && key.value.publicKey !== null)
+      .map((key) => ({ file: file.path, key: key.value })),
+  );
   const cas: WorkspaceCa[] = [];
   for (const file of loaded) {
     const first = file.certificates[0]?.value;
     if (first === undefined || !first.isCA) continue;
     const key = keys.find((candidate) => keyMatchesCertificate(candidate.key, first));
-    if (key !== undefined) cas.push({ certificate: file.path, key: key.file, sha256: first.sha256 });
+    if (key !== undefined)
+      cas.push({ certificate: file.path, key: key.file, sha256: first.sha256 });
   }
   return cas;
 }
@@ -71,8 +74,10 @@ export function findWorkspaceCas(root: string, store: PkiStore): WorkspaceCa[] {
 export function trustedCaHashes(vhosts: VirtualHostModel[], store: PkiStore): Set<string> {
   const hashes = new Set<string>();
   for (const vhost of vhosts) {
-    const refs = [vhost.tls.caCertificateFile,
-      ...vhost.routes.map((route) => route.proxyTls.caCertificateFile)];
+    const refs = [
+      vhost.tls.caCertificateFile,
+      ...vhost.routes.map((route) => route.proxyTls.caCertificateFile),
+    ];
     for (const ref of refs) {
       if (ref === null) continue;
       for (const cert of store.load(ref.localPath).certificates) hashes.add(cert.value.sha256);

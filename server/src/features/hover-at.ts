@@ -40,7 +40,10 @@ export function hoverAt(
   }
   if (kind === 'pki-dir') {
     const files = pki.listDirectory(local);
-    const list = files.slice(0, 20).map((file) => `- \`${file}\``).join('\n');
+    const list = files
+      .slice(0, 20)
+      .map((file) => `- \`${file}\``)
+      .join('\n');
     const more = files.length > 20 ? `\n- ... ${files.length - 20} more` : '';
     const markdown = `\`${word.value}\`: ${files.length} files\n\n${list}${more}`;
     return { markdown, range: word.range };

@@ -84,9 +84,10 @@ function certificateLines(certs: readonly Located<CertView>[], index: number, no
     ...cert.dnsNames.map((n) => `DNS:${n}`),
     ...cert.ipAddresses.map((n) => `IP:${n}`),
   ];
-  const eku = cert.extKeyUsage === null
-    ? 'none (any purpose)'
-    : cert.extKeyUsage.map((oid) => EKU_NAMES[oid] ?? oid).join(', ');
+  const eku =
+    cert.extKeyUsage === null
+      ? 'none (any purpose)'
+      : cert.extKeyUsage.map((oid) => EKU_NAMES[oid] ?? oid).join(', ');
   return [
     `**Certificate** (block ${located.block.index + 1}, ` +
       `line ${located.block.range.start.line + 1}) - ${placeInFile(certs, index)}`,
@@ -131,8 +132,7 @@ export function pemFileHover(file: LoadedPemFile, shownPath: string, now: Date):
   ];
   for (const block of blocks.sort((a, b) => a.line - b.line)) sections.push(block.lines);
   if (sections.length === 0) return `${header}\n\nNo certificate or key found.`;
-  const glued = file.pem?.glued === true
-    ? '\n\nBlocks are glued on one line: OpenSSL rejects the file.'
-    : '';
+  const glued =
+    file.pem?.glued === true ? '\n\nBlocks are glued on one line: OpenSSL rejects the file.' : '';
   return `${header}${glued}\n\n${sections.map((lines) => lines.join('\n')).join('\n\n')}`;
 }

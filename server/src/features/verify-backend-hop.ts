@@ -21,12 +21,23 @@ export function backendHop(
   all: Finding[],
 ): VerifyHop {
   const tls = route.proxyTls;
-  const directives = new DirectiveSet().add(
-    route.directive, route.preserveHost, tls.engine, tls.verify, tls.verifyDepth,
-    tls.caCertificateFile, tls.caCertificatePath, tls.machineCertificateFile,
-    tls.machineCertificatePath, tls.machineCertificateChainFile, tls.checkPeerName,
-    tls.checkPeerCN, tls.checkPeerExpire,
-  ).within(vhost.section);
+  const directives = new DirectiveSet()
+    .add(
+      route.directive,
+      route.preserveHost,
+      tls.engine,
+      tls.verify,
+      tls.verifyDepth,
+      tls.caCertificateFile,
+      tls.caCertificatePath,
+      tls.machineCertificateFile,
+      tls.machineCertificatePath,
+      tls.machineCertificateChainFile,
+      tls.checkPeerName,
+      tls.checkPeerCN,
+      tls.checkPeerExpire,
+    )
+    .within(vhost.section);
   const otherUrls = vhost.routes.filter((r) => r.tls && r.url !== route.url).map((r) => r.url);
   const findings = findingsForHop(all, 'apache-to-backend', directives).filter(
     (f) => f.message.includes(route.url) || !otherUrls.some((url) => f.message.includes(url)),
@@ -127,7 +138,7 @@ function backendAcceptance(
   presented: { client: CertView | null; sentChain: CertView[] },
 ): VerifyCheck {
   const { client, sentChain } = presented;
-  const name = 'backend accepts Apache\'s client certificate';
+  const name = "backend accepts Apache's client certificate";
   if (caFile === undefined) {
     return { name, status: 'unknown', detail: 'backend unknown (add it to .httpd-mtls.json)' };
   }
@@ -137,10 +148,15 @@ function backendAcceptance(
       : { name, status: 'pass', detail: 'the backend does not require a client certificate' };
   }
   const ca = ctx.pki.load(caFile).certificates.map((c) => c.value);
-  const built = buildChain(client, [...sentChain, ...ca], ca.filter((c) => c.selfIssued), {
-    at: ctx.at,
-    purpose: 'sslclient',
-  });
+  const built = buildChain(
+    client,
+    [...sentChain, ...ca],
+    ca.filter((c) => c.selfIssued),
+    {
+      at: ctx.at,
+      purpose: 'sslclient',
+    },
+  );
   const ok = built.trusted && built.error === null;
   return {
     name,

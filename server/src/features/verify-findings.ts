@@ -12,22 +12,49 @@ import type { HopKind, HopStatus, VerifyCheck } from './verify-types';
 
 /** Rules that can fail a hop whichever directive they sit on (the files it names). */
 const FILE_RULES: readonly RuleId[] = [
-  'file-missing', 'pem-invalid', 'pem-glued', 'cert-expired', 'cert-expiring', 'weak-crypto',
-  'key-permissions', 'ca-key-exposed', 'argument', 'directive-context',
+  'file-missing',
+  'pem-invalid',
+  'pem-glued',
+  'cert-expired',
+  'cert-expiring',
+  'weak-crypto',
+  'key-permissions',
+  'ca-key-exposed',
+  'argument',
+  'directive-context',
 ];
 
 export const HOP_RULES: Record<HopKind, readonly RuleId[]> = {
   'client-to-apache': [
-    'client-ca-missing', 'client-ca-no-root', 'verify-depth', 'client-untrusted', 'revocation',
+    'client-ca-missing',
+    'client-ca-no-root',
+    'verify-depth',
+    'client-untrusted',
+    'revocation',
   ],
   'apache-identity': [
-    'key-mismatch', 'key-missing', 'key-encrypted', 'chain-order', 'chain-incomplete',
-    'server-name', 'server-eku', 'server-is-ca',
+    'key-mismatch',
+    'key-missing',
+    'key-encrypted',
+    'chain-order',
+    'chain-incomplete',
+    'server-name',
+    'server-eku',
+    'server-is-ca',
   ],
   'apache-to-backend': [
-    'proxy-engine-missing', 'proxy-ca-missing', 'proxy-verify-depth', 'proxy-bundle-no-key',
-    'proxy-bundle-encrypted', 'proxy-bundle-mismatch', 'proxy-bundle-pkcs8', 'proxy-client-eku',
-    'proxy-client-missing', 'proxy-peer-name', 'proxy-peer-unchecked', 'proxy-peer-ip',
+    'proxy-engine-missing',
+    'proxy-ca-missing',
+    'proxy-verify-depth',
+    'proxy-bundle-no-key',
+    'proxy-bundle-encrypted',
+    'proxy-bundle-mismatch',
+    'proxy-bundle-pkcs8',
+    'proxy-client-eku',
+    'proxy-client-missing',
+    'proxy-peer-name',
+    'proxy-peer-unchecked',
+    'proxy-peer-ip',
     'backend-untrusted',
   ],
 };

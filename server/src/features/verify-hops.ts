@@ -57,10 +57,17 @@ function statusUnlessFlagged(findings: Finding[], file: string): HopStatus {
 export function clientHop(ctx: RuleContext, vhost: VirtualHostModel, all: Finding[]): VerifyHop {
   const tls = vhost.tls;
   const label = vhostLabel(vhost.serverName.value, vhost.port);
-  const directives = new DirectiveSet().add(
-    tls.caCertificateFile, tls.caCertificatePath, tls.verifyClient, tls.verifyDepth,
-    tls.revocationCheck, tls.revocationFile, tls.revocationPath,
-  ).within(vhost.section);
+  const directives = new DirectiveSet()
+    .add(
+      tls.caCertificateFile,
+      tls.caCertificatePath,
+      tls.verifyClient,
+      tls.verifyDepth,
+      tls.revocationCheck,
+      tls.revocationFile,
+      tls.revocationPath,
+    )
+    .within(vhost.section);
   const findings = findingsForHop(all, 'client-to-apache', directives);
   const checks: VerifyCheck[] = [];
   const certificates: CertSummary[] = [];
@@ -123,9 +130,9 @@ export function clientHop(ctx: RuleContext, vhost: VirtualHostModel, all: Findin
 export function identityHop(ctx: RuleContext, vhost: VirtualHostModel, all: Finding[]): VerifyHop {
   const tls = vhost.tls;
   const label = vhostLabel(vhost.serverName.value, vhost.port);
-  const directives = new DirectiveSet().add(
-    ...tls.certificateFiles, ...tls.keyFiles, tls.chainFile, tls.enabled, vhost.serverName,
-  ).within(vhost.section);
+  const directives = new DirectiveSet()
+    .add(...tls.certificateFiles, ...tls.keyFiles, tls.chainFile, tls.enabled, vhost.serverName)
+    .within(vhost.section);
   const findings = findingsForHop(all, 'apache-identity', directives);
   const checks: VerifyCheck[] = [];
   const certificates: CertSummary[] = [];

@@ -126,17 +126,21 @@ function renderCheck(check: VerifyCheck): string {
   const rule = check.rule ? ` <code>${escapeHtml(check.rule)}</code>` : '';
   const fix = check.fix ? `<div class="fix">Fix: ${escapeHtml(check.fix)}</div>` : '';
   const link = check.source ? ` link"${dataAttrs(check.source)}` : '"';
-  return `<li class="check ${check.status}${link}>` +
+  return (
+    `<li class="check ${check.status}${link}>` +
     `<span class="mark">${MARK[check.status]}</span> <b>${escapeHtml(check.name)}</b>${rule}` +
-    `<div class="detail">${escapeHtml(check.detail)}</div>${fix}</li>`;
+    `<div class="detail">${escapeHtml(check.detail)}</div>${fix}</li>`
+  );
 }
 
 function renderCert(cert: CertSummary): string {
-  return `<div class="cert"><div class="role">${escapeHtml(cert.role)}</div>` +
+  return (
+    `<div class="cert"><div class="role">${escapeHtml(cert.role)}</div>` +
     `<div>${escapeHtml(cert.subject)}</div>` +
     `<div class="sub">issuer ${escapeHtml(cert.issuer)}</div>` +
     `<div class="sub">SAN ${escapeHtml(cert.dnsNames.join(', ') || 'none')}; ` +
-    `until ${escapeHtml(cert.notAfter.slice(0, 10))}</div></div>`;
+    `until ${escapeHtml(cert.notAfter.slice(0, 10))}</div></div>`
+  );
 }
 
 /** The data attributes the script turns into an `open` message. */

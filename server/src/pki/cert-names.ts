@@ -60,7 +60,7 @@ export function renderIpAddress(bytes: Uint8Array): string {
   // RFC 5952: compress the longest run (length >= 2) of zero groups, the first on a tie.
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -124,7 +124,10 @@ function fromKeyObject(format: KeyFormat, load: () => KeyObject): KeyView {
 }
 
 function toPem(label: string, der: Uint8Array): string {
-  const body = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const body =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${body.join('\n')}\n-----END ${label}-----\n`;
 }
 

@@ -162,4 +162,3 @@ function readEntries(file: LoadedPemFile, openssl3: boolean): ReadResult {
 function isRecognisedKey(block: PemBlock, openssl3: boolean): boolean {
   return openssl3 || OPENSSL_1_KEY_LABELS.has(block.label);
 }
-

@@ -148,9 +148,15 @@ function listDirectory(localPath: string): DirectoryListing {
 
 /** Some file systems report DT_UNKNOWN: then only a stat tells. */
 function isUnknownType(entry: Dirent): boolean {
-  return !entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink() &&
-    !entry.isFIFO() && !entry.isSocket() && !entry.isCharacterDevice() &&
-    !entry.isBlockDevice();
+  return (
+    !entry.isFile() &&
+    !entry.isDirectory() &&
+    !entry.isSymbolicLink() &&
+    !entry.isFIFO() &&
+    !entry.isSocket() &&
+    !entry.isCharacterDevice() &&
+    !entry.isBlockDevice()
+  );
 }
 
 function isRegularFile(path: string): boolean {

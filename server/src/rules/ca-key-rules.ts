@@ -51,7 +51,11 @@ export function caKeyRules(ctx: RuleContext): Finding[] {
     if (hits.length === 0) continue;
     const names = hits.map((h) => basename(h.entry)).join(', ');
     findings.push(
-      exposure(ref, `The folder of ${ref.deployedPath} holds (${names})`, hits.map((h) => h.ca)),
+      exposure(
+        ref,
+        `The folder of ${ref.deployedPath} holds (${names})`,
+        hits.map((h) => h.ca),
+      ),
     );
   }
   return findings;

@@ -145,9 +145,7 @@ function issuerIn(cert: CertView, candidates: CertView[]): CertView | null {
   return (
     candidates.find(
       (c) =>
-        c.sha256 !== cert.sha256 &&
-        sameBytes(c.subjectDer, cert.issuerDer) &&
-        isSignedBy(cert, c),
+        c.sha256 !== cert.sha256 && sameBytes(c.subjectDer, cert.issuerDer) && isSignedBy(cert, c),
     ) ?? null
   );
 }

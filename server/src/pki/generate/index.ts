@@ -3,10 +3,21 @@
  * generates a missing file, and the oracle harness.
  */
 export { KEY_TYPES } from './types';
-export type { IssuedCredential, IssuingCa, KeyType, PlannedFile, Profile, SubjectFields }
-  from './types';
-export { caPathsIn, generateIntermediateCa, generateRootCa, loadIssuingCa, planCaFiles }
-  from './ca-files';
+export type {
+  IssuedCredential,
+  IssuingCa,
+  KeyType,
+  PlannedFile,
+  Profile,
+  SubjectFields,
+} from './types';
+export {
+  caPathsIn,
+  generateIntermediateCa,
+  generateRootCa,
+  loadIssuingCa,
+  planCaFiles,
+} from './ca-files';
 export type { CaOptions, CaPaths } from './ca-files';
 export { asIssuingCa, issueCertificate } from './issue-certificate';
 export { generateForTargets } from './targets';

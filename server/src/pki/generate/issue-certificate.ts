@@ -5,8 +5,12 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cryptoEngine } from './crypto-engine';
-import { buildExtensions, declaredKeyIdentifier, isCaProfile, subjectKeyIdentifier }
-  from './extensions';
+import {
+  buildExtensions,
+  declaredKeyIdentifier,
+  isCaProfile,
+  subjectKeyIdentifier,
+} from './extensions';
 import { generateKeyPair, signatureHash } from './key-pair';
 import { buildDistinguishedName } from './names';
 import type { CertificateRequest, IssuedCredential, IssuingCa } from './types';
@@ -35,8 +39,8 @@ export function randomSerialBytes(): Uint8Array {
 
 /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
 function certificateTime(date: Date): pkijs.Time {
-  const type = date.getUTCFullYear() < 2050 ? pkijs.TimeType.UTCTime
-    : pkijs.TimeType.GeneralizedTime;
+  const type =
+    date.getUTCFullYear() < 2050 ? pkijs.TimeType.UTCTime : pkijs.TimeType.GeneralizedTime;
   return new pkijs.Time({ type, value: date });
 }
 
@@ -61,8 +65,8 @@ export async function issueCertificate(
 ): Promise<IssuedCredential> {
   validateRequest(request, issuer);
   const keyPair = await generateKeyPair(request.keyType);
-  const issuerCertificate = issuer === null ? null
-    : pkijs.Certificate.fromBER(issuer.certificateDer);
+  const issuerCertificate =
+    issuer === null ? null : pkijs.Certificate.fromBER(issuer.certificateDer);
 
   const certificate = new pkijs.Certificate();
   certificate.version = 2;
@@ -75,8 +79,8 @@ export async function issueCertificate(
   await certificate.subjectPublicKeyInfo.importKey(keyPair.publicKey, cryptoEngine);
 
   const subjectKeyId = subjectKeyIdentifier(certificate.subjectPublicKeyInfo);
-  const authorityKeyId = issuerCertificate === null ? subjectKeyId
-    : declaredKeyIdentifier(issuerCertificate);
+  const authorityKeyId =
+    issuerCertificate === null ? subjectKeyId : declaredKeyIdentifier(issuerCertificate);
   certificate.extensions = buildExtensions(request, subjectKeyId, authorityKeyId);
 
   const signerKey = issuer?.privateKey ?? keyPair.privateKey;

@@ -101,9 +101,10 @@ export async function importSigningKey(
 
   const pkcs8 = keyObject.export({ type: 'pkcs8', format: 'der' });
   const params = generationParams(keyType);
-  const importParams = 'namedCurve' in params
-    ? { name: 'ECDSA', namedCurve: params.namedCurve }
-    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const importParams =
+    'namedCurve' in params
+      ? { name: 'ECDSA', namedCurve: params.namedCurve }
+      : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   const privateKey = await subtle.importKey('pkcs8', pkcs8, importParams, true, ['sign']);
   const spkiDer = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
   return { privateKey, keyType, spkiDer: new Uint8Array(spkiDer) };

@@ -57,8 +57,9 @@ export function ipAddressBytes(text: string): Uint8Array | null {
   if (tail.includes('.')) {
     // Embedded IPv4 (e.g. ::ffff:192.0.2.1) stands for the last two groups.
     const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number);
-    address = `${address.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:`
-      + ((c << 8) | d).toString(16);
+    address =
+      `${address.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:` +
+      ((c << 8) | d).toString(16);
   }
   const [head = '', rest] = address.split('::');
   const headGroups = head === '' ? [] : head.split(':');

@@ -72,8 +72,9 @@ export async function buildPkcs12(input: Pkcs12Input): Promise<Uint8Array> {
   const shroudedKey = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: keyInfo });
   await shroudedKey.makeInternalValues(encryption, cryptoEngine);
   const keyContents = new pkijs.SafeContents({
-    safeBags: [new pkijs.SafeBag({ bagId: OID_KEY_BAG, bagValue: shroudedKey,
-      bagAttributes: attributes })],
+    safeBags: [
+      new pkijs.SafeBag({ bagId: OID_KEY_BAG, bagValue: shroudedKey, bagAttributes: attributes }),
+    ],
   });
   const certificateContents = new pkijs.SafeContents({
     safeBags: [
@@ -93,11 +94,14 @@ export async function buildPkcs12(input: Pkcs12Input): Promise<Uint8Array> {
   await authenticatedSafe.makeInternalValues({ safeContents: [encryption, {}] }, cryptoEngine);
 
   const pfx = new pkijs.PFX({ parsedValue: { integrityMode: 0, authenticatedSafe } });
-  await pfx.makeInternalValues({
-    password,
-    iterations: MAC_ITERATIONS,
-    pbkdf2HashAlgorithm: { name: 'SHA-256' },
-    hmacHashAlgorithm: 'SHA-256',
-  }, cryptoEngine);
+  await pfx.makeInternalValues(
+    {
+      password,
+      iterations: MAC_ITERATIONS,
+      pbkdf2HashAlgorithm: { name: 'SHA-256' },
+      hmacHashAlgorithm: 'SHA-256',
+    },
+    cryptoEngine,
+  );
   return new Uint8Array(pfx.toSchema().toBER(false));
 }

@@ -40,26 +40,41 @@ export interface SeedOptions {
 }
 
 /** The seed's target list under `outDir` (also useful to see the layout without issuing). */
-export function seedTargets(outDir: string, names: SeedNames, withPkcs12: boolean)
-  : GenerationTarget[] {
+export function seedTargets(
+  outDir: string,
+  names: SeedNames,
+  withPkcs12: boolean,
+): GenerationTarget[] {
   const apache = names.apacheServerNames;
   const client = [names.clientName];
   const targets: GenerationTarget[] = [
     { path: join(outDir, 'apache', 'server.crt'), kind: 'server-certificate', names: apache },
     { path: join(outDir, 'apache', 'server.key'), kind: 'server-key', names: apache },
     // Apache's client identity toward the backend: named after Apache's own ServerName.
-    { path: join(outDir, 'apache', 'proxy-client.pem'), kind: 'proxy-client-bundle',
-      names: apache.slice(0, 1) },
-    { path: join(outDir, 'backend', 'backend.crt'), kind: 'backend-certificate',
-      names: [names.backendHost] },
-    { path: join(outDir, 'backend', 'backend.key'), kind: 'backend-key',
-      names: [names.backendHost] },
+    {
+      path: join(outDir, 'apache', 'proxy-client.pem'),
+      kind: 'proxy-client-bundle',
+      names: apache.slice(0, 1),
+    },
+    {
+      path: join(outDir, 'backend', 'backend.crt'),
+      kind: 'backend-certificate',
+      names: [names.backendHost],
+    },
+    {
+      path: join(outDir, 'backend', 'backend.key'),
+      kind: 'backend-key',
+      names: [names.backendHost],
+    },
     { path: join(outDir, 'client', 'client.crt'), kind: 'client-certificate', names: client },
     { path: join(outDir, 'client', 'client.key'), kind: 'client-key', names: client },
   ];
   if (withPkcs12) {
-    targets.push({ path: join(outDir, 'client', 'client.p12'), kind: 'client-pkcs12',
-      names: client });
+    targets.push({
+      path: join(outDir, 'client', 'client.p12'),
+      kind: 'client-pkcs12',
+      names: client,
+    });
   }
   return targets;
 }

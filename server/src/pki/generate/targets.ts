@@ -9,13 +9,23 @@ import { buildPkcs12 } from './pkcs12';
 import { issueCertificate } from './issue-certificate';
 import { exportTraditionalPem } from './key-pair';
 import { encodePem, sha256Hex } from './pem-encoding';
-import type { IssuedCredential, IssuingCa, KeyType, PlannedFile, Profile, SubjectFields }
-  from './types';
+import type {
+  IssuedCredential,
+  IssuingCa,
+  KeyType,
+  PlannedFile,
+  Profile,
+  SubjectFields,
+} from './types';
 
 export type TargetKind =
-  | 'server-certificate' | 'server-key'
-  | 'backend-certificate' | 'backend-key'
-  | 'client-certificate' | 'client-key' | 'client-pkcs12'
+  | 'server-certificate'
+  | 'server-key'
+  | 'backend-certificate'
+  | 'backend-key'
+  | 'client-certificate'
+  | 'client-key'
+  | 'client-pkcs12'
   /** SSLProxyMachineCertificateFile: certificate then its traditional key, one file. */
   | 'proxy-client-bundle'
   /** Intermediates above a proxy-client certificate (SSLProxyMachineCertificateChainFile). */
@@ -69,7 +79,11 @@ const DESCRIPTION_OF: Record<TargetKind, string> = {
 };
 
 const SECRET_KINDS = new Set<TargetKind>([
-  'server-key', 'backend-key', 'client-key', 'client-pkcs12', 'proxy-client-bundle',
+  'server-key',
+  'backend-key',
+  'client-key',
+  'client-pkcs12',
+  'proxy-client-bundle',
 ]);
 
 function credentialKey(profile: Profile, names: string[]): string {
@@ -95,16 +109,20 @@ async function contentFor(
     case 'server-key':
     case 'backend-key':
     case 'client-key':
-      return { text: Buffer.from(await exportTraditionalPem(credential.privateKey)),
-        firstCertificate: null };
+      return {
+        text: Buffer.from(await exportTraditionalPem(credential.privateKey)),
+        firstCertificate: null,
+      };
     case 'proxy-client-bundle': {
-      const bundle = encodePem('CERTIFICATE', leaf)
-        + await exportTraditionalPem(credential.privateKey);
+      const bundle =
+        encodePem('CERTIFICATE', leaf) + (await exportTraditionalPem(credential.privateKey));
       return { text: Buffer.from(bundle), firstCertificate: leaf };
     }
     case 'proxy-client-chain':
-      return { text: Buffer.from(pemOfAll(credential.intermediatesDer)),
-        firstCertificate: credential.intermediatesDer[0] ?? null };
+      return {
+        text: Buffer.from(pemOfAll(credential.intermediatesDer)),
+        firstCertificate: credential.intermediatesDer[0] ?? null,
+      };
     case 'client-pkcs12': {
       const der = await buildPkcs12({
         certificateDer: leaf,
@@ -117,8 +135,10 @@ async function contentFor(
     }
     default:
       // Certificates served in a handshake carry their intermediates (not the root).
-      return { text: Buffer.from(pemOfAll([leaf, ...credential.intermediatesDer])),
-        firstCertificate: leaf };
+      return {
+        text: Buffer.from(pemOfAll([leaf, ...credential.intermediatesDer])),
+        firstCertificate: leaf,
+      };
   }
 }
 
@@ -155,32 +175,39 @@ export async function generateForTargets(
     const key = credentialKey(profile, target.names);
     if (credentials.has(key)) continue;
     const subject = { ...options.subjectDefaults, commonName: target.names[0] ?? '' };
-    const request = { profile, keyType: options.keyType, subject, altNames: target.names,
-      days: options.days };
+    const request = {
+      profile,
+      keyType: options.keyType,
+      subject,
+      altNames: target.names,
+      days: options.days,
+    };
     credentials.set(key, issueCertificate(request, ca));
   }
 
   // Key generation dominates; issuing in parallel lets RSA keygen use the thread pool.
-  const planned = await Promise.all(targets.map(async (target): Promise<PlannedFile | null> => {
-    const profile = PROFILE_OF[target.kind];
-    const credential = profile === null ? null
-      : await credentials.get(credentialKey(profile, target.names))!;
-    // A chain file for a certificate issued straight by the root would be empty.
-    if (target.kind === 'proxy-client-chain' && credential?.intermediatesDer.length === 0) {
-      return null;
-    }
-    const { text, firstCertificate } = await contentFor(target, credential, ca, options);
-    const secret = SECRET_KINDS.has(target.kind);
-    return {
-      path: target.path,
-      content: text,
-      mode: secret ? 0o600 : 0o644,
-      secret,
-      privateFolder: false,
-      description: DESCRIPTION_OF[target.kind],
-      certificateSha256: firstCertificate === null ? null : sha256Hex(firstCertificate),
-    };
-  }));
+  const planned = await Promise.all(
+    targets.map(async (target): Promise<PlannedFile | null> => {
+      const profile = PROFILE_OF[target.kind];
+      const credential =
+        profile === null ? null : await credentials.get(credentialKey(profile, target.names))!;
+      // A chain file for a certificate issued straight by the root would be empty.
+      if (target.kind === 'proxy-client-chain' && credential?.intermediatesDer.length === 0) {
+        return null;
+      }
+      const { text, firstCertificate } = await contentFor(target, credential, ca, options);
+      const secret = SECRET_KINDS.has(target.kind);
+      return {
+        path: target.path,
+        content: text,
+        mode: secret ? 0o600 : 0o644,
+        secret,
+        privateFolder: false,
+        description: DESCRIPTION_OF[target.kind],
+        certificateSha256: firstCertificate === null ? null : sha256Hex(firstCertificate),
+      };
+    }),
+  );
   return planned.filter((file): file is PlannedFile => file !== null);
 }
 

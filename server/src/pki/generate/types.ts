@@ -14,8 +14,8 @@ export type KeyType = (typeof KEY_TYPES)[number];
  * What a certificate is for. `proxy-client` is the certificate Apache presents to a TLS
  * backend (SSLProxyMachineCertificateFile): clientAuth, written as cert + traditional key.
  */
-export type Profile = 'root-ca' | 'intermediate-ca' | 'server' | 'client' | 'proxy-client'
-  | 'backend';
+export type Profile =
+  'root-ca' | 'intermediate-ca' | 'server' | 'client' | 'proxy-client' | 'backend';
 
 /** Subject DN fields; only the ones set appear, in the order C, ST, L, O, OU, CN, email. */
 export interface SubjectFields {
