@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { DEBIAN_DEFAULT_MODULES } from '../../server/src/config/modules';
 import { checkConfig, type CheckOptions } from '../../server/src/engine';
 import type { Finding } from '../../server/src/findings';
 import { RULES } from '../../server/src/rules/rule-table';
@@ -29,30 +30,7 @@ const CERTBOT = join(CORPUS, 'certbot-apache-conf-files');
 
 /** Debian's default set plus what passing/README.modules says those snippets need. */
 const SNIPPET_MODULES = [
-  'access_compat',
-  'alias',
-  'auth_basic',
-  'authn_core',
-  'authn_file',
-  'authz_core',
-  'authz_host',
-  'authz_user',
-  'autoindex',
-  'deflate',
-  'dir',
-  'env',
-  'filter',
-  'mime',
-  'mpm_event',
-  'negotiation',
-  'reqtimeout',
-  'setenvif',
-  'status',
-  'ssl',
-  'socache_shmcb',
-  'proxy',
-  'proxy_http',
-  'headers',
+  ...DEBIAN_DEFAULT_MODULES,
   'rewrite',
   'macro',
   'wsgi',

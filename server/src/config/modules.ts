@@ -9,7 +9,7 @@
 const BUILT_IN = ['core', 'so', 'watchdog', 'http', 'log_config', 'logio', 'version', 'unixd'];
 
 /** Enabled by a stock Debian apache2 install, plus what an mTLS reverse proxy enables. */
-const DEBIAN_DEFAULT = [
+export const DEBIAN_DEFAULT_MODULES: readonly string[] = [
   'access_compat',
   'alias',
   'auth_basic',
@@ -74,7 +74,7 @@ export function addModule(modules: Set<string>, name: string): void {
 export function initialModules(configured: readonly string[] | undefined): Set<string> {
   const modules = new Set<string>();
   for (const short of BUILT_IN) addModule(modules, `${short}_module`);
-  const extra = configured ?? DEBIAN_DEFAULT.map((short) => `${short}_module`);
+  const extra = configured ?? DEBIAN_DEFAULT_MODULES.map((short) => `${short}_module`);
   for (const name of extra) addModule(modules, name);
   return modules;
 }
