@@ -2,6 +2,7 @@
  * Text renderings used in certificate views: distinguished names, IP addresses and the
  * names OpenSSL gives to signature algorithm OIDs.
  */
+import type { KeyUsageFlags } from './types';
 
 /** Short attribute names as OpenSSL prints them; other attributes print as dotted OIDs. */
 const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -127,4 +128,18 @@ const CURVE_BITS: Record<string, number> = {
 /** Field size of a named curve; 0 when the curve is not one of the NIST prime curves. */
 export function curveBits(curve: string): number {
   return CURVE_BITS[curve] ?? 0;
+}
+
+/** KeyUsage flags from the BIT STRING's bytes: bit 0 is the most significant bit of byte 0. */
+export function keyUsageFlags(bytes: Uint8Array): KeyUsageFlags {
+  const bit = (n: number) => ((bytes[n >> 3] ?? 0) & (0x80 >> (n & 7))) !== 0;
+  return {
+    digitalSignature: bit(0),
+    nonRepudiation: bit(1),
+    keyEncipherment: bit(2),
+    dataEncipherment: bit(3),
+    keyAgreement: bit(4),
+    keyCertSign: bit(5),
+    cRLSign: bit(6),
+  };
 }

@@ -8,6 +8,7 @@
 import { X509Certificate } from 'node:crypto';
 import {
   OID_COMMON_NAME,
+  keyUsageFlags,
   renderIpAddress,
   renderName,
   signatureAlgorithmName,
@@ -252,16 +253,7 @@ function keyUsage(value: Uint8Array | undefined): KeyUsageFlags | null {
   const bits = readOnly(value, TAG_BIT_STRING).content;
   ensure(bits.length >= 1 && bits[0]! <= 7, 'KeyUsage');
   const bytes = bits.subarray(1);
-  const bit = (n: number) => ((bytes[n >> 3] ?? 0) & (0x80 >> (n & 7))) !== 0;
-  return {
-    digitalSignature: bit(0),
-    nonRepudiation: bit(1),
-    keyEncipherment: bit(2),
-    dataEncipherment: bit(3),
-    keyAgreement: bit(4),
-    keyCertSign: bit(5),
-    cRLSign: bit(6),
-  };
+  return keyUsageFlags(bytes);
 }
 
 function basicConstraintsOf(value: Uint8Array | undefined) {

@@ -9,6 +9,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
   OID_COMMON_NAME,
+  keyUsageFlags,
   renderIpAddress,
   renderName,
   signatureAlgorithmName,
@@ -170,16 +171,7 @@ function keyUsage(certificate: pkijs.Certificate): KeyUsageFlags | null {
   const bits = extensionValue<asn1js.BitString>(certificate, OID_KEY_USAGE);
   if (bits === undefined) return null;
   const bytes = bits.valueBlock.valueHexView;
-  const bit = (n: number) => ((bytes[n >> 3] ?? 0) & (0x80 >> (n & 7))) !== 0;
-  return {
-    digitalSignature: bit(0),
-    nonRepudiation: bit(1),
-    keyEncipherment: bit(2),
-    dataEncipherment: bit(3),
-    keyAgreement: bit(4),
-    keyCertSign: bit(5),
-    cRLSign: bit(6),
-  };
+  return keyUsageFlags(bytes);
 }
 
 /** SPKI as OpenSSL re-encodes it, so it compares equal to a key's; pkijs' bytes otherwise. */
