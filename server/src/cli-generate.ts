@@ -4,7 +4,6 @@
  * nothing written), 2 usage or I/O error. Prints paths, modes and SHA-256 fingerprints,
  * never key material or passwords.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { readRegularText } from './safe-read';
 import { parseArgs } from 'node:util';
@@ -18,6 +17,7 @@ import {
   generateIntermediateCa,
   generateRootCa,
   generateSeedPki,
+  generatedPkcs12Password,
   loadIssuingCa,
   planCaFiles,
   type GenerationTarget,
@@ -151,19 +151,7 @@ function pkcs12Password(
     if (password === '') throw new UsageError(`${passwordFile}: the first line is empty`);
     return { password, file: null };
   }
-  const password = randomBytes(18).toString('base64url');
-  return {
-    password,
-    file: {
-      path: `${p12Path}.password`,
-      content: Buffer.from(`${password}\n`),
-      mode: 0o600,
-      secret: true,
-      privateFolder: false,
-      description: 'PKCS#12 password (generated)',
-      certificateSha256: null,
-    },
-  };
+  return generatedPkcs12Password(p12Path);
 }
 
 function caOptions(values: ParsedValues, keyType: KeyType) {

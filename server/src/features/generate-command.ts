@@ -8,11 +8,15 @@
  * - `missing-file`: exactly what one missing file needs (the quick fix).
  * Answers carry paths, modes and fingerprints only, never key material.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { CheckResult } from '../engine';
-import { generateSeedPki, type KeyType, type PlannedFile } from '../pki/generate';
+import {
+  generateSeedPki,
+  generatedPkcs12Password,
+  type KeyType,
+  type PlannedFile,
+} from '../pki/generate';
 import type { PkiStore } from '../pki/types';
 import type { FileRef, VirtualHostModel } from '../model/types';
 import { generateForConfig } from './generate-for-config';
@@ -104,7 +108,8 @@ export async function generateSeed(
   keyType: KeyType,
   names: GenerateDefaults,
 ): Promise<GenerateAnswer> {
-  const password = randomBytes(18).toString('base64url');
+  const secret = generatedPkcs12Password(path.join(folder, 'client', 'client.p12'));
+  const password = secret.password;
   const files = await generateSeedPki(
     folder,
     {
@@ -114,15 +119,7 @@ export async function generateSeed(
     },
     { keyType, days: 365, pkcs12Password: password },
   );
-  files.push({
-    path: path.join(folder, 'client', 'client.p12.password'),
-    content: Buffer.from(`${password}\n`),
-    mode: 0o600,
-    secret: true,
-    privateFolder: false,
-    description: 'PKCS#12 password (generated)',
-    certificateSha256: null,
-  });
+  files.push(secret.file);
   const written = context.write(files);
   return {
     message: `wrote ${written.length} files under ${folder}`,

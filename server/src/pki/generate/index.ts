@@ -25,3 +25,4 @@ export type { GenerationOptions, GenerationTarget, TargetKind } from './targets'
 export { generateSeedPki, seedTargets } from './seed-pki';
 export type { SeedNames, SeedOptions } from './seed-pki';
 export { colonFingerprint } from './pem-encoding';
+export { generatedPkcs12Password } from './pkcs12';

@@ -8,11 +8,12 @@
  * - integrity: HMAC-SHA256 MAC with the RFC 7292 appendix B key derivation.
  * RC2/3DES/SHA-1 are avoided: OpenSSL 3 needs the legacy provider for RC2.
  */
-import { createHash, type webcrypto } from 'node:crypto';
+import { createHash, randomBytes, type webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cryptoEngine } from './crypto-engine';
 import { exportPkcs8Der } from './key-pair';
+import type { PlannedFile } from './types';
 
 const PBKDF2_ITERATIONS = 2048;
 const MAC_ITERATIONS = 2048;
@@ -104,4 +105,21 @@ export async function buildPkcs12(input: Pkcs12Input): Promise<Uint8Array> {
     cryptoEngine,
   );
   return new Uint8Array(pfx.toSchema().toBER(false));
+}
+
+/** A random PKCS#12 password and the 0600 file beside the .p12 that records it. */
+export function generatedPkcs12Password(p12Path: string): { password: string; file: PlannedFile } {
+  const password = randomBytes(18).toString('base64url');
+  return {
+    password,
+    file: {
+      path: `${p12Path}.password`,
+      content: Buffer.from(`${password}\n`),
+      mode: 0o600,
+      secret: true,
+      privateFolder: false,
+      description: 'PKCS#12 password (generated)',
+      certificateSha256: null,
+    },
+  };
 }
