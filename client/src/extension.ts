@@ -34,6 +34,9 @@ const OWN_HANDLERS: Record<string, (client: LanguageClient, argument: unknown) =
   'httpdMtls.generateCertificates': (client) => generateCertificates(client),
 };
 
+/** The server command behind the "generate this file" quick fix: it writes files. */
+const WRITING_SERVER_COMMAND = 'httpdMtls.server.generateCertificates';
+
 let client: LanguageClient | undefined;
 
 interface CommandAnswer {
@@ -66,6 +69,19 @@ export async function activate(context: ExtensionContext): Promise<void> {
     },
   };
   const clientOptions: LanguageClientOptions = {
+    middleware: {
+      // Quick fixes run server commands directly; the one that writes files must respect an
+      // untrusted workspace like the palette command does.
+      executeCommand: async (command, args, next) => {
+        if (command === WRITING_SERVER_COMMAND && !workspace.isTrusted) {
+          void window.showWarningMessage(
+            'httpd-mtls writes no files in an untrusted workspace; trust the folder to generate.',
+          );
+          return undefined;
+        }
+        return next(command, args);
+      },
+    },
     documentSelector: [
       { scheme: 'file', language: 'apacheconf' },
       { scheme: 'untitled', language: 'apacheconf' },
