@@ -6,25 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { runGenerate } from '../../server/src/cli-generate';
-import { openssl, tempFolder } from './generate-test-helpers';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function generate(args: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runGenerate(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+import { generate, openssl, tempFolder, type GenerateRun } from './generate-test-helpers';
 
 const SEED_ARGS = [
   'seed',
@@ -71,7 +53,7 @@ describe('httpd-mtls generate seed', () => {
     describe(keyType, () => {
       const cwd = tempFolder(`cli-${keyType}`);
       const pki = join(cwd, 'pki');
-      let first: Run;
+      let first: GenerateRun;
       before(async () => {
         first = await generate([...SEED_ARGS, '--key-type', keyType], cwd);
       });

@@ -6,32 +6,14 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runGenerate } from '../../server/src/cli-generate';
 import { checkConfig } from '../../server/src/engine';
 import { readProjectFile } from '../../server/src/project-file';
 import { mergeLayers } from '../../server/src/settings';
 import { RULES } from '../../server/src/rules/rule-table';
-import { openssl, tempFolder } from './generate-test-helpers';
+import { generate, openssl, tempFolder } from './generate-test-helpers';
 
 const SEED = join(import.meta.dirname, '..', '..', 'examples', 'seed');
 const CONFIG = join('conf.d', 'reverseProxy.conf');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function generate(args: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runGenerate(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
 
 /** A copy of the seed without its sslCerts folder (and without `remove` files). */
 function seedCopy(name: string, remove: string[] = []): string {

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runGenerate } from '../../server/src/cli-generate';
 
 export function tempFolder(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `httpd-mtls-${prefix}-`));
@@ -41,4 +42,22 @@ export function extensionBlock(text: string, name: string): string | null {
 export function writeText(path: string, text: string | Uint8Array, mode = 0o644): string {
   writeFileSync(path, text, { mode });
   return path;
+}
+
+export interface GenerateRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `httpd-mtls generate ARGS` in-process and captures its exit code and output. */
+export async function generate(args: string[], cwd: string): Promise<GenerateRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runGenerate(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd,
+  });
+  return { code, stdout, stderr };
 }
