@@ -55,9 +55,24 @@ export function describeHttpd(outcome: HttpdOutcome): string {
   return `curl exit ${probe.curlExit}`;
 }
 
-/** Runs one example in httpd; everything started is stopped and the temp root removed. */
-export async function runInHttpd(files: ScenarioFiles): Promise<HttpdOutcome> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'httpd-mtls-oracle-'));
+/** A throw-away ServerRoot for one example: its config rewritten to loopback ports and local
+ * files, a main config for Debian's apache2, and a private hosts file. */
+export interface ServerRootLayout {
+  root: string;
+  errorLog: string;
+  apachePort: number;
+  backendPort: number;
+  mainConfigFile: string;
+  hostsFile: string;
+  /** The name curl asks for (the example's first ServerName). */
+  serverName: string;
+}
+
+export async function prepareServerRoot(
+  files: ScenarioFiles,
+  prefix: string,
+): Promise<ServerRootLayout> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   // Children run as www-data and must reach the runtime folder.
   fs.chmodSync(root, 0o755);
   const runDir = path.join(root, 'run');
@@ -82,6 +97,13 @@ export async function runInHttpd(files: ScenarioFiles): Promise<HttpdOutcome> {
   const serverName = firstServerName(exampleText) ?? 'localhost';
   const hostsFile = path.join(root, 'hosts');
   writeHostsFile(hostsFile, [files.backend.url.hostname, serverName]);
+  return { root, errorLog, apachePort, backendPort, mainConfigFile, hostsFile, serverName };
+}
+
+/** Runs one example in httpd; everything started is stopped and the temp root removed. */
+export async function runInHttpd(files: ScenarioFiles): Promise<HttpdOutcome> {
+  const layout = await prepareServerRoot(files, 'httpd-mtls-oracle-');
+  const { root, errorLog, apachePort, backendPort, mainConfigFile, hostsFile, serverName } = layout;
 
   let backend: RunningBackend | undefined;
   let apache: RunningApache | undefined;

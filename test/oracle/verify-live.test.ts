@@ -8,14 +8,12 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { firstServerName, listenPorts, mainConfig, rewriteExampleConfig } from './apache-config';
-import { startApache, writeHostsFile, type RunningApache } from './apache-process';
+import { startApache, type RunningApache } from './apache-process';
 import { startGunicorn, type RunningBackend } from './gunicorn-backend';
+import { prepareServerRoot } from './harness';
 import { readScenarioFiles, type ScenarioFiles } from './scenario-files';
 import { SCENARIOS } from './scenarios';
-import { freeLoopbackPort } from './wait-for';
 import type { HopKind, VerifyReport } from '../../server/src/features/verify-types';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -30,27 +28,10 @@ interface LiveSetup {
 
 /** apache2 + gunicorn for one example, left running until stop(). */
 async function startSetup(files: ScenarioFiles): Promise<LiveSetup> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'httpd-mtls-verify-live-'));
-  fs.chmodSync(root, 0o755);
-  const runDir = path.join(root, 'run');
-  const errorLog = path.join(root, 'logs', 'error_log');
-  fs.mkdirSync(runDir, { mode: 0o755 });
-  fs.mkdirSync(path.dirname(errorLog));
-  fs.writeFileSync(path.join(root, 'mime.types'), '');
-  const text = fs.readFileSync(files.config, 'utf8');
-  const apachePort = await freeLoopbackPort();
-  const backendPort = await freeLoopbackPort();
-  const ports = [
-    ...listenPorts(text).map((from) => ({ from, to: apachePort })),
-    { from: Number(files.backend.url.port || 443), to: backendPort },
-  ];
-  const scenarioConfig = path.join(root, 'conf.d', path.basename(files.config));
-  fs.mkdirSync(path.dirname(scenarioConfig));
-  fs.writeFileSync(scenarioConfig, rewriteExampleConfig(text, files.mappings, ports));
-  const main = path.join(root, 'httpd.conf');
-  fs.writeFileSync(main, mainConfig({ serverRoot: root, runDir, errorLog, scenarioConfig }));
-  const hosts = path.join(root, 'hosts');
-  writeHostsFile(hosts, [files.backend.url.hostname, firstServerName(text) ?? 'localhost']);
+  const layout = await prepareServerRoot(files, 'httpd-mtls-verify-live-');
+  const { root, errorLog, apachePort, backendPort } = layout;
+  const main = layout.mainConfigFile;
+  const hosts = layout.hostsFile;
 
   let backend: RunningBackend | undefined;
   let apache: RunningApache | undefined;
