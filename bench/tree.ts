@@ -51,9 +51,18 @@ export function treeOf(size: number): BenchTree {
   };
 }
 
-/** Text of vhost `index`'s site file; `revision` varies a comment so edits change the text. */
+/**
+ * Text of vhost `index`'s site file. Even revisions are the clean file (revision 0 is what the
+ * tree holds); odd ones comment out SSLProxyEngine on an extra line, the tutorial's mistake,
+ * so an edit changes the vhost's model, shifts the lines below and adds an error
+ * (proxy-engine-missing) that the next edit removes again.
+ */
 export function siteText(index: number, revision = 0): string {
   const dir = `ssl/vhost${pad(index)}`;
+  const proxyEngine =
+    revision % 2 === 0
+      ? 'SSLProxyEngine on'
+      : '# removed in this revision:\n    # SSLProxyEngine on';
   return `# vhost ${index} (revision ${revision})
 <VirtualHost ${LISTEN}>
     ServerName ${vhostName(index)}
@@ -64,7 +73,7 @@ export function siteText(index: number, revision = 0): string {
     SSLVerifyClient require
     SSLVerifyDepth 2
 
-    SSLProxyEngine on
+    ${proxyEngine}
     SSLProxyVerify require
     SSLProxyVerifyDepth 2
     SSLProxyCACertificateFile ssl/ca.crt

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import { readRegularTextOrNothing } from './safe-read';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
-import { checkConfig, type CheckOptions, type CheckResult } from './engine';
+import { checkConfig, type CheckCache, type CheckOptions, type CheckResult } from './engine';
 import { applySuppressions } from './features/suppressions';
-import type { FileSource } from './config/types';
+import type { DirectoryReader, FileSource } from './config/types';
 import type { PkiStore } from './pki/types';
 import { RULES } from './rules/rule-table';
 import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnostics';
@@ -33,6 +33,12 @@ export interface DocumentCheckInput {
   pki?: PkiStore;
   /** Config texts kept across checks for files the client watches; none: read every time. */
   textCache?: WatchedTextCache;
+  /** Directory entries kept across checks for folders inside the workspace. */
+  directories?: DirectoryReader;
+  /** Models and findings kept from the previous check of this entry (engine `CheckCache`). */
+  cache?: CheckCache;
+  /** Judge validity at this instant; default now. */
+  at?: Date;
 }
 
 export interface DocumentCheckResult {
@@ -82,6 +88,9 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   options.files = bufferFirstSource(buffers, input.textCache);
   options.discoverPeersIn = project ? path.dirname(project.file) : base;
   if (input.pki !== undefined) options.pki = input.pki;
+  if (input.cache !== undefined) options.cache = input.cache;
+  if (input.directories !== undefined) options.directories = input.directories;
+  if (input.at !== undefined && options.at === undefined) options.at = input.at;
   const levels = { ...project?.rules, ...settings.rules };
 
   const result = checkConfig(entry, options);

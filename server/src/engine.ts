@@ -4,13 +4,13 @@
  */
 import type { Finding } from './findings';
 import { loadConfig } from './config/loader';
-import type { LoadOptions, LoadedConfig } from './config/types';
-import { buildTopology } from './model/build';
+import type { DirectoryReader, LoadOptions, LoadedConfig } from './config/types';
+import { buildTopology, TopologyCache } from './model/build';
 import { discoverPeers } from './model/peer-discovery';
 import type { KnownPeers, Topology } from './model/types';
 import { createPkiStore } from './pki/store';
-import type { LoadedPemFile, PkiStore } from './pki/types';
-import { runRules } from './rules/index';
+import type { LoadedPemFile, PathKind, PkiStore } from './pki/types';
+import { RuleCache, runRules } from './rules/index';
 
 export const DEFAULT_APACHE_VERSION = '2.4.71';
 export const DEFAULT_OPENSSL_VERSION = '3.0';
@@ -31,6 +31,21 @@ export interface CheckOptions extends LoadOptions {
   discoverPeersIn?: string;
   /** A store shared across checks (the language server keeps one); a fresh one otherwise. */
   pki?: PkiStore;
+  /**
+   * Models and findings kept from earlier checks of the same entry (the language server keeps
+   * one per open config): a re-check then redoes only the vhosts whose section or files
+   * changed. Give the same `pki` store with it, and an `at` that stays put between checks.
+   */
+  cache?: CheckCache;
+}
+
+export interface CheckCache {
+  topology: TopologyCache;
+  rules: RuleCache;
+}
+
+export function createCheckCache(): CheckCache {
+  return { topology: new TopologyCache(), rules: new RuleCache() };
 }
 
 export interface CheckResult {
@@ -46,17 +61,22 @@ export interface CheckResult {
 export function checkConfig(entry: string, options: CheckOptions = {}): CheckResult {
   const config = loadConfig(entry, options);
   const apacheVersion = options.apacheVersion ?? DEFAULT_APACHE_VERSION;
-  const topology = buildTopology(config, { apacheVersion });
+  const topology = buildTopology(config, { apacheVersion, cache: options.cache?.topology });
   const pki = trackingStore(options.pki ?? createPkiStore());
-  const run = runRules({
-    topology,
-    pki: pki.store,
-    at: options.at ?? new Date(),
-    apacheVersion,
-    opensslVersion: options.opensslVersion ?? DEFAULT_OPENSSL_VERSION,
-    expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
-    peers: options.peers ?? discovered(options.discoverPeersIn, topology, pki.store),
-  });
+  const run = runRules(
+    {
+      topology,
+      pki: pki.store,
+      at: options.at ?? new Date(),
+      apacheVersion,
+      opensslVersion: options.opensslVersion ?? DEFAULT_OPENSSL_VERSION,
+      expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      peers:
+        options.peers ??
+        discovered(options.discoverPeersIn, topology, pki.store, options.directories),
+    },
+    options.cache?.rules,
+  );
   return {
     config,
     topology,
@@ -66,8 +86,14 @@ export function checkConfig(entry: string, options: CheckOptions = {}): CheckRes
   };
 }
 
-function discovered(root: string | undefined, topology: Topology, pki: PkiStore): KnownPeers {
-  return root === undefined ? { clients: [], backends: [] } : discoverPeers(root, topology, pki);
+function discovered(
+  root: string | undefined,
+  topology: Topology,
+  pki: PkiStore,
+  directories: DirectoryReader | undefined,
+): KnownPeers {
+  if (root === undefined) return { clients: [], backends: [] };
+  return discoverPeers(root, topology, pki, directories);
 }
 
 /**
@@ -78,6 +104,7 @@ function discovered(root: string | undefined, topology: Topology, pki: PkiStore)
 function trackingStore(inner: PkiStore): { store: PkiStore; paths: Set<string> } {
   const loaded = new Map<string, LoadedPemFile>();
   const listed = new Map<string, string[]>();
+  const kinds = new Map<string, PathKind>();
   const paths = new Set<string>();
   return {
     paths,
@@ -90,6 +117,15 @@ function trackingStore(inner: PkiStore): { store: PkiStore; paths: Set<string> }
           loaded.set(localPath, file);
         }
         return file;
+      },
+      pathKind(localPath) {
+        paths.add(localPath);
+        let kind = kinds.get(localPath);
+        if (kind === undefined) {
+          kind = inner.pathKind(localPath);
+          kinds.set(localPath, kind);
+        }
+        return kind;
       },
       listDirectory(localPath) {
         paths.add(localPath);

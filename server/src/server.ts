@@ -28,7 +28,7 @@ import { checkDocument } from './document-check';
 import { fileUri } from './features/diagnostics';
 import { DiagnosticStore } from './diagnostic-store';
 import { PublishFilter } from './publish-filter';
-import { WatchedFiles, WatchedTextCache } from './watched-files';
+import { WatchedDirectoryCache, WatchedFiles, WatchedTextCache } from './watched-files';
 import { FallbackWatcher } from './fallback-watcher';
 import { createPkiStore } from './pki/store';
 import { generateFileActions } from './features/generate-code-action';
@@ -36,7 +36,7 @@ import { runGenerateRequest } from './generate-request';
 import { bufferOrDisk, EditorRequests, type EditorDocument } from './features/editor-requests';
 import { findProjectFile } from './project-file';
 import { PROJECT_FILE_NAME } from './features/code-actions';
-import type { CheckResult } from './engine';
+import { createCheckCache, type CheckCache, type CheckResult } from './engine';
 import { parseVerifyArgument, runVerifyChain } from './features/verify-command';
 
 const DEBOUNCE_MS = 300;
@@ -83,14 +83,21 @@ const watchedFiles = new WatchedFiles(
   () => canWatchFiles,
   (file) => folderOf(file),
 );
-const pki = createPkiStore({ trusted: (file) => watchedFiles.covers(file) });
+const pki = createPkiStore({
+  trusted: (file) => watchedFiles.covers(file),
+  trustedDirectory: (directory) => watchedFiles.coversDirectory(directory),
+});
 const textCache = new WatchedTextCache(watchedFiles);
+const directories = new WatchedDirectoryCache(watchedFiles);
+/** Entry URI -> models and findings of its last check, reused by the next one. */
+const checkCaches = new Map<string, CheckCache>();
 const editor = new EditorRequests(pki);
 /** Entry URI -> its last engine result, for hover, links, lenses and fixes. */
 const lastChecks = new Map<string, CheckResult>();
 /** Entry URI -> local paths its last check depended on. */
 const dependencies = new Map<string, string[]>();
-const timers = new Map<string, NodeJS.Timeout>();
+/** Pending checks by URI. */
+const timers = new Map<string, { cancel(): void }>();
 const fallbackWatcher = new FallbackWatcher((file) => onFilesChanged([file], false), logger);
 
 function uriToPath(uri: string): string | null {
@@ -111,6 +118,14 @@ function entryPath(document: TextDocument): string {
   if (local !== null) return local;
   const name = document.uri.replace(/^[a-z-]+:/i, '').replace(/[^\w.-]/g, '_') || 'untitled';
   return path.join(workspaceFolders[0] ?? process.cwd(), name);
+}
+
+/**
+ * The instant checks judge validity at: the current minute, so that re-checks within it can
+ * reuse the findings of unchanged vhosts (an expiry is reported at most a minute late).
+ */
+function startOfMinute(): Date {
+  return new Date(Math.floor(Date.now() / 60_000) * 60_000);
 }
 
 function settingsFor(uri: string): Promise<Settings> {
@@ -148,7 +163,22 @@ async function check(uri: string): Promise<void> {
   try {
     const workspaceFolder = folderOf(entry);
     const buffers = openBuffers();
-    result = checkDocument({ entry, workspaceFolder, settings, buffers, pki, textCache });
+    let cache = checkCaches.get(uri);
+    if (cache === undefined) {
+      cache = createCheckCache();
+      checkCaches.set(uri, cache);
+    }
+    result = checkDocument({
+      entry,
+      workspaceFolder,
+      settings,
+      buffers,
+      pki,
+      textCache,
+      directories,
+      cache,
+      at: startOfMinute(),
+    });
   } catch (error) {
     logger.error(`Checking ${entry} failed; keeping the previous diagnostics`, error);
     done(false);
@@ -189,15 +219,24 @@ function publish(targets: string[], force: (target: string) => boolean = () => t
   }
 }
 
+/**
+ * Checks `uri` after `delay` ms, replacing a check already pending for it. Delay 0 runs after
+ * the messages already read (setImmediate: a burst of file events gives one check) without
+ * the millisecond a zero timeout costs.
+ */
 function schedule(uri: string, delay = DEBOUNCE_MS): void {
-  clearTimeout(timers.get(uri));
-  timers.set(
-    uri,
-    setTimeout(() => {
-      timers.delete(uri);
-      check(uri).catch((error: unknown) => logger.error(`Check of ${uri} failed`, error));
-    }, delay),
-  );
+  timers.get(uri)?.cancel();
+  const run = () => {
+    timers.delete(uri);
+    check(uri).catch((error: unknown) => logger.error(`Check of ${uri} failed`, error));
+  };
+  if (delay === 0) {
+    const immediate = setImmediate(run);
+    timers.set(uri, { cancel: () => clearImmediate(immediate) });
+  } else {
+    const timeout = setTimeout(run, delay);
+    timers.set(uri, { cancel: () => clearTimeout(timeout) });
+  }
 }
 
 /** Re-checks open documents that depend on a changed file (all of them for new files). */
@@ -222,6 +261,7 @@ function forgetFiles(files: string[], createdOrDeleted: boolean): void {
     watchedFiles.forgetAll();
     pki.forget('all');
     textCache.forgetAll();
+    directories.forgetAll();
     return;
   }
   watchedFiles.forget(files);
@@ -393,11 +433,12 @@ documents.onDidChangeContent(({ document }) => {
   schedule(document.uri, dependencies.has(document.uri) ? DEBOUNCE_MS : 0);
 });
 documents.onDidClose(({ document }) => {
-  clearTimeout(timers.get(document.uri));
+  timers.get(document.uri)?.cancel();
   timers.delete(document.uri);
   settingsCache.delete(document.uri);
   dependencies.delete(document.uri);
   lastChecks.delete(document.uri);
+  checkCaches.delete(document.uri);
   editor.forget(document.uri);
   publish(store.remove(document.uri));
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));

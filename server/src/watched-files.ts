@@ -4,7 +4,9 @@
  * makes the server forget its copy; until then a cached read stands. This is what makes a
  * re-check cost less than stat-ing every file of a 1,000-vhost tree again.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, type Dirent } from 'node:fs';
+import { DISK_DIRECTORIES } from './config/include-files';
+import type { DirectoryReader } from './config/types';
 import * as path from 'node:path';
 
 /** The extensions `WATCH_GLOBS` in server.ts asks the client to watch (lower case, as typed). */
@@ -35,6 +37,25 @@ export class WatchedFiles {
     return answer;
   }
 
+  /**
+   * Whether a folder's listing may be kept until the next created/deleted event: it is inside
+   * a workspace folder, outside the unwatched folders, and reached without symlinks. Files
+   * of names the client does not watch can appear there unreported (see docs/benchmark.md).
+   */
+  coversDirectory(directory: string): boolean {
+    const key = `${directory}${path.sep}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer =
+        this.clientWatches() &&
+        !UNWATCHED_SEGMENT.test(directory) &&
+        this.folderOf(directory) !== undefined &&
+        realPathIsItself(directory);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
   forget(files: Iterable<string>): void {
     for (const file of files) this.answers.delete(file);
   }
@@ -48,13 +69,40 @@ export class WatchedFiles {
     if (!this.clientWatches() || !WATCHED_NAME.test(file) || UNWATCHED_SEGMENT.test(file)) {
       return false;
     }
-    const folder = this.folderOf(file);
-    if (folder === undefined) return false;
-    try {
-      return realpathSync.native(file) === path.resolve(file);
-    } catch {
-      return false;
+    return this.folderOf(file) !== undefined && realPathIsItself(file);
+  }
+}
+
+/** No component of the path is a symlink (events name the path that changed, not links). */
+function realPathIsItself(file: string): boolean {
+  try {
+    return realpathSync.native(file) === path.resolve(file);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Directory entries read from disk, kept for folders inside the workspace until the client
+ * reports a file created or deleted (`forgetAll`). Include globs and peer discovery read them.
+ */
+export class WatchedDirectoryCache implements DirectoryReader {
+  private readonly entries = new Map<string, Dirent[]>();
+
+  constructor(private readonly watched: WatchedFiles) {}
+
+  read(directory: string): Dirent[] | Error {
+    const cached = this.entries.get(directory);
+    if (cached !== undefined) return cached;
+    const entries = DISK_DIRECTORIES.read(directory);
+    if (!(entries instanceof Error) && this.watched.coversDirectory(directory)) {
+      this.entries.set(directory, entries);
     }
+    return entries;
+  }
+
+  forgetAll(): void {
+    this.entries.clear();
   }
 }
 

@@ -14,6 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import type { DirectoryReader } from './types';
 
 /** httpd's AP_MAX_FNMATCH_DIR_DEPTH. */
 const MAX_DIRECTORY_DEPTH = 128;
@@ -56,16 +57,39 @@ function kindOf(target: string): Kind {
   }
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** UTF-8 byte order (httpd sorts with strcmp). UTF-16 order agrees unless a surrogate is in play. */
 function byteOrder(left: string, right: string): number {
-  return Buffer.compare(Buffer.from(left), Buffer.from(right));
+  if (SURROGATE.test(left) || SURROGATE.test(right)) {
+    return Buffer.compare(Buffer.from(left), Buffer.from(right));
+  }
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
-function listDirectory(directory: string): string[] | Error {
-  try {
-    return fs.readdirSync(directory).sort(byteOrder);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+/** Reads from the disk, every time. */
+export const DISK_DIRECTORIES: DirectoryReader = {
+  read(directory) {
+    try {
+      return fs.readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  },
+};
+
+/** Sorted names per entry list: a cached reader hands back the same list while unchanged. */
+const sortedNames = new WeakMap<fs.Dirent[], string[]>();
+
+function listDirectory(directory: string, reader: DirectoryReader): string[] | Error {
+  const entries = reader.read(directory);
+  if (entries instanceof Error) return entries;
+  let names = sortedNames.get(entries);
+  if (names === undefined) {
+    names = entries.map((entry) => entry.name).sort(byteOrder);
+    sortedNames.set(entries, names);
   }
+  return names;
 }
 
 function errnoText(error: Error): string {
@@ -73,7 +97,20 @@ function errnoText(error: Error): string {
   return code === 'ENOENT' ? 'No such file or directory' : (code ?? error.message);
 }
 
+const matchers = new Map<string, (name: string) => boolean>();
+
+/** A compiled matcher per pattern (a handful per config, compiled once). */
 function componentMatcher(pattern: string): (name: string) => boolean {
+  let matcher = matchers.get(pattern);
+  if (matcher === undefined) {
+    if (matchers.size >= 1000) matchers.clear();
+    matcher = compileMatcher(pattern);
+    matchers.set(pattern, matcher);
+  }
+  return matcher;
+}
+
+function compileMatcher(pattern: string): (name: string) => boolean {
   // fnmatch spells a negated bracket `[!...]`; picomatch wants `[^...]`.
   const translated = pattern.replace(/(^|[^\\])\[!/g, '$1[^');
   return picomatch(translated, {
@@ -91,6 +128,7 @@ class Expander {
   constructor(
     private readonly optional: boolean,
     private readonly knownFile: (target: string) => boolean,
+    private readonly directories: DirectoryReader,
   ) {}
 
   private full(): boolean {
@@ -118,7 +156,7 @@ class Expander {
         );
         continue;
       }
-      const entries = listDirectory(next.target);
+      const entries = listDirectory(next.target, this.directories);
       if (entries instanceof Error) {
         this.result.errors.push(`Could not open directory ${next.target}: ${errnoText(entries)}`);
         continue;
@@ -144,7 +182,7 @@ class Expander {
         continue;
       }
 
-      const entries = listDirectory(next.base);
+      const entries = listDirectory(next.base, this.directories);
       if (entries instanceof Error) {
         const missing = (entries as NodeJS.ErrnoException).code === 'ENOENT';
         if (!(missing && this.optional)) {
@@ -182,8 +220,9 @@ export function expandInclude(
   target: string,
   optional: boolean,
   knownFile: (target: string) => boolean = () => false,
+  directories: DirectoryReader = DISK_DIRECTORIES,
 ): IncludeExpansion {
-  const expander = new Expander(optional, knownFile);
+  const expander = new Expander(optional, knownFile, directories);
   try {
     if (!hasWildcard(target)) {
       expander.addPlain(target);

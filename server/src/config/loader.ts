@@ -120,12 +120,11 @@ class Loader {
   }
 
   private directive(node: DirectiveNode, frame: Frame): void {
-    const name = this.substitute(node.name, node.file, node.nameRange);
-    const args = this.words(node.args, node.file);
-    const effective: DirectiveNode = { ...node, name, args };
+    const effective = this.effectiveDirective(node);
     frame.out.push(effective);
 
-    const first = args[0];
+    const name = effective.name;
+    const first = effective.args[0];
     if (first === undefined) return;
     switch (name.toLowerCase()) {
       case 'define':
@@ -133,7 +132,7 @@ class Loader {
           const message = "Variable name must not contain ':'";
           this.report('argument', node.file, first.range, message);
         } else {
-          this.defines.set(first.value, args[1]?.value ?? null);
+          this.defines.set(first.value, effective.args[1]?.value ?? null);
         }
         break;
       case 'undefine':
@@ -159,6 +158,28 @@ class Loader {
     }
   }
 
+  /**
+   * The directive with its variables substituted. Without `${` it is the parsed node itself;
+   * with them, the copy made for the same values last time, so that a re-load of an unchanged
+   * tree yields the same objects (the model and rules key their caches on them).
+   */
+  private effectiveDirective(node: DirectiveNode): DirectiveNode {
+    if (!hasOwnVariables(node)) return node;
+    const name = this.substitute(node.name, node.file, node.nameRange);
+    const args = this.words(node.args, node.file);
+    const previous = substitutedCopies.get(node);
+    if (
+      previous !== undefined &&
+      previous.name === name &&
+      previous.args.every((word, index) => word.value === args[index].value)
+    ) {
+      return previous;
+    }
+    const effective: DirectiveNode = { ...node, name, args };
+    substitutedCopies.set(node, effective);
+    return effective;
+  }
+
   /** A relative ServerRoot is taken against the main config's folder (httpd: its cwd). */
   private serverRootValue(value: string): string {
     if (value.startsWith('/')) return path.posix.normalize(value);
@@ -169,7 +190,7 @@ class Loader {
     const deployed = serverRootRelative(this.serverRootInForce, target.value);
     const local = path.resolve(applyMappings(deployed, this.options.pathMappings ?? []));
     const hasBuffer = (file: string) => this.options.files?.readText(file) !== undefined;
-    const expansion = expandInclude(local, optional, hasBuffer);
+    const expansion = expandInclude(local, optional, hasBuffer, this.options.directories);
     for (const error of expansion.errors) {
       this.report('include-missing', node.file, target.range, `Include/IncludeOptional: ${error}`);
     }
@@ -196,6 +217,11 @@ class Loader {
   }
 
   private section(node: SectionNode, frame: Frame): void {
+    // A section with nothing the loader acts on inside is already its effective self.
+    if (isInert(node)) {
+      frame.out.push(node);
+      return;
+    }
     const name = this.substitute(node.name, node.file, node.nameRange);
     const args = this.words(node.args, node.file);
     const lower = name.toLowerCase();
@@ -245,6 +271,58 @@ class Loader {
   private report(rule: Finding['rule'], file: string, at: Range, message: string): void {
     this.findings.push({ rule, file, range: at, message });
   }
+}
+
+/** Substituted copies of parsed directives, by parsed node (see `effectiveDirective`). */
+const substitutedCopies = new WeakMap<DirectiveNode, DirectiveNode>();
+const inertSections = new WeakMap<SectionNode, boolean>();
+
+/** Directives the loader acts on (besides substituting), and that must be walked. */
+const LOADER_DIRECTIVES = new Set([
+  'define',
+  'undefine',
+  'serverroot',
+  'loadmodule',
+  'include',
+  'includeoptional',
+]);
+
+function hasOwnVariables(node: ConfigNode): boolean {
+  return node.name.includes('${') || node.args.some((word) => word.value.includes('${'));
+}
+
+/**
+ * True when loading leaves the section as parsed: no variables, no conditional sections and no
+ * directive with an effect (Define, Include, ...) anywhere inside. Parsed nodes are shared and
+ * never changed (parse-cache.ts), so the answer is kept per node. Iterative: sections may nest
+ * thousands deep.
+ */
+function isInert(root: SectionNode): boolean {
+  const stack: { section: SectionNode; expanded: boolean }[] = [{ section: root, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (inertSections.has(top.section)) {
+      stack.pop();
+    } else if (!top.expanded) {
+      top.expanded = true;
+      for (const child of top.section.children) {
+        if (child.kind === 'section') stack.push({ section: child, expanded: false });
+      }
+    } else {
+      stack.pop();
+      const section = top.section;
+      const inert =
+        !hasOwnVariables(section) &&
+        !CONDITIONAL_SECTIONS.has(section.name.toLowerCase()) &&
+        section.children.every((child) =>
+          child.kind === 'section'
+            ? inertSections.get(child) === true
+            : !hasOwnVariables(child) && !LOADER_DIRECTIVES.has(child.name.toLowerCase()),
+        );
+      inertSections.set(section, inert);
+    }
+  }
+  return inertSections.get(root) === true;
 }
 
 function zero() {

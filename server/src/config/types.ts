@@ -5,6 +5,7 @@
  *   resolved, ${VAR} substituted), which is what Apache runs and what `model/` reads.
  * All ranges are 0-based LSP ranges in the node's own `file`.
  */
+import type { Dirent } from 'node:fs';
 import type { Finding, Range } from '../findings';
 
 export interface Word {
@@ -64,6 +65,11 @@ export interface FileSource {
   readText(path: string): string | undefined;
 }
 
+/** Reads directory entries (with their types); the language server answers from a cache. */
+export interface DirectoryReader {
+  read(directory: string): Dirent[] | Error;
+}
+
 export interface LoadOptions {
   /** ServerRoot when the config sets none (Apache: compiled-in, Debian `/etc/apache2`). */
   serverRoot?: string;
@@ -74,6 +80,8 @@ export interface LoadOptions {
   pathMappings?: PathMapping[];
   /** Unsaved editor contents win over disk. */
   files?: FileSource;
+  /** Where Include globs read directories from; default the disk, every time. */
+  directories?: DirectoryReader;
   /** Process environment for ${VAR} fallback; defaults to none (the checker does not read its own env). */
   env?: Record<string, string>;
 }

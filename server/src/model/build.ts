@@ -4,7 +4,7 @@
  * scope (main server -> vhost -> every matching <Proxy>/<ProxyMatch>), Apache defaults included.
  */
 import { resolveServerPath } from '../config/paths';
-import type { DirectiveNode, LoadedConfig } from '../config/types';
+import type { DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
 import { collectScopes, lastOf, allOf, type RawScope } from './scopes';
 import { collectRoutes } from './routes';
 import { readDepth, readFlag, readVerifyMode } from './settings-scope';
@@ -23,11 +23,98 @@ import { compareVersions } from '../versions';
 export interface ModelOptions {
   /** Target httpd version, e.g. `2.4.71`. */
   apacheVersion: string;
+  /** Models kept from earlier builds of the same config (the language server keeps one). */
+  cache?: TopologyCache;
+}
+
+/**
+ * What every vhost model is built from besides its own section: the main server's scope and
+ * merged settings, the Listen protocols, and how paths resolve. Built anew only when one of
+ * those changed, so that vhost models keyed on it stay valid.
+ */
+interface MainContext {
+  key: MainKey;
+  main: VirtualHostModel;
+  makeVhost: (scope: RawScope) => VirtualHostModel;
+}
+
+interface MainKey {
+  scope: RawScope;
+  serverRoot: string;
+  pathMappings: string;
+  apacheVersion: string;
+}
+
+/**
+ * Vhost models from earlier builds. A model depends on its <VirtualHost> section (the loader
+ * hands back the same object for unchanged text) and on the main context; when neither changed
+ * the model is reused, so a re-check after one site file changed rebuilds one vhost.
+ */
+export class TopologyCache {
+  private context: MainContext | null = null;
+  private readonly vhosts = new WeakMap<
+    SectionNode,
+    { context: MainContext; model: VirtualHostModel }
+  >();
+
+  mainContext(key: MainKey, build: () => MainContext): MainContext {
+    if (this.context === null || !sameMainKey(this.context.key, key)) this.context = build();
+    return this.context;
+  }
+
+  vhost(context: MainContext, scope: RawScope): VirtualHostModel {
+    const section = scope.section as SectionNode;
+    const known = this.vhosts.get(section);
+    if (known !== undefined && known.context === context) return known.model;
+    const model = context.makeVhost(scope);
+    this.vhosts.set(section, { context, model });
+    return model;
+  }
+}
+
+function sameMainKey(a: MainKey, b: MainKey): boolean {
+  return (
+    a.serverRoot === b.serverRoot &&
+    a.pathMappings === b.pathMappings &&
+    a.apacheVersion === b.apacheVersion &&
+    sameScope(a.scope, b.scope)
+  );
+}
+
+function sameScope(a: RawScope, b: RawScope): boolean {
+  const sameList = <T>(x: readonly T[], y: readonly T[]) =>
+    x.length === y.length && x.every((item, index) => item === y[index]);
+  const sameSections = (x: RawScope['proxies'], y: RawScope['proxies']) =>
+    x.length === y.length &&
+    x.every(
+      (item, i) => item.section === y[i].section && sameList(item.directives, y[i].directives),
+    );
+  return (
+    a.section === b.section &&
+    sameList(a.directives, b.directives) &&
+    sameSections(a.locations, b.locations) &&
+    sameSections(a.proxies, b.proxies)
+  );
 }
 
 export function buildTopology(config: LoadedConfig, options: ModelOptions): Topology {
   const scopes = collectScopes(config.nodes);
-  const listeners = parseListeners(scopes.main.directives);
+  const key: MainKey = {
+    scope: scopes.main,
+    serverRoot: config.serverRoot,
+    pathMappings: JSON.stringify(config.pathMappings),
+    apacheVersion: options.apacheVersion,
+  };
+  const build = () => mainContext(config, key, options);
+  const context = options.cache ? options.cache.mainContext(key, build) : build();
+  const vhost = (scope: RawScope) =>
+    options.cache ? options.cache.vhost(context, scope) : context.makeVhost(scope);
+  return { config, main: context.main, vhosts: scopes.vhosts.map(vhost) };
+}
+
+function mainContext(config: LoadedConfig, key: MainKey, options: ModelOptions): MainContext {
+  const main = key.scope;
+  const listeners = parseListeners(main.directives);
   const fileRef = (directive: DirectiveNode | undefined): FileRef | null => {
     const arg = directive?.args[0];
     if (!directive || !arg) return null;
@@ -35,9 +122,9 @@ export function buildTopology(config: LoadedConfig, options: ModelOptions): Topo
     return { deployedPath, localPath, directive, argIndex: 0 };
   };
 
-  const mainTls = serverTls(scopes.main, null, fileRef, options);
-  const mainProxy = proxyTls(scopes.main.directives, null, fileRef);
-  const mainServerName = lastOf(scopes.main.directives, 'servername');
+  const mainTls = serverTls(main, null, fileRef, options);
+  const mainProxy = proxyTls(main.directives, null, fileRef);
+  const mainServerName = lastOf(main.directives, 'servername');
 
   const makeVhost = (scope: RawScope): VirtualHostModel => {
     const addresses = scope.section ? scope.section.args.map((a) => a.value) : [];
@@ -56,7 +143,7 @@ export function buildTopology(config: LoadedConfig, options: ModelOptions): Topo
     );
     const routes = collectRoutes({
       scope,
-      main: scopes.main,
+      main,
       vhostProxy,
       proxyTlsFor: (directives, base) => proxyTls(directives, base, fileRef),
     });
@@ -73,12 +160,7 @@ export function buildTopology(config: LoadedConfig, options: ModelOptions): Topo
       routes,
     };
   };
-
-  return {
-    config,
-    main: makeVhost(scopes.main),
-    vhosts: scopes.vhosts.map(makeVhost),
-  };
+  return { key, main: makeVhost(main), makeVhost };
 }
 
 /** `ServerName [scheme://]host[:port]` -> lowercase host. */

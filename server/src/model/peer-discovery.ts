@@ -4,7 +4,9 @@
  * is clientAuth. Files the config itself names (Apache's own certificates) are not peers.
  * The walk is bounded so a huge workspace costs a few milliseconds, not a scan of the disk.
  */
-import { readdirSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { DISK_DIRECTORIES } from '../config/include-files';
+import type { DirectoryReader } from '../config/types';
 import { extname, join } from 'node:path';
 import { apacheNameMatches } from '../pki/host-match';
 import { EKU_CLIENT_AUTH, type PkiStore } from '../pki/types';
@@ -14,7 +16,12 @@ const CERT_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.cert']);
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
 export const DISCOVERY_LIMITS = { files: 400, depth: 6 };
 
-export function discoverPeers(root: string, topology: Topology, pki: PkiStore): KnownPeers {
+export function discoverPeers(
+  root: string,
+  topology: Topology,
+  pki: PkiStore,
+  directories: DirectoryReader = DISK_DIRECTORIES,
+): KnownPeers {
   const own = new Set(configuredFiles(topology).map((ref) => ref.localPath));
   const hosts = new Map<string, string>();
   for (const vhost of [topology.main, ...topology.vhosts]) {
@@ -26,7 +33,7 @@ export function discoverPeers(root: string, topology: Topology, pki: PkiStore): 
   }
 
   const peers: KnownPeers = { clients: [], backends: [] };
-  for (const file of certificateFiles(root)) {
+  for (const file of certificateFiles(root, directories)) {
     if (own.has(file)) continue;
     const leaf = pki.load(file).certificates[0]?.value;
     if (!leaf || leaf.isCA) continue;
@@ -57,19 +64,27 @@ function configuredFiles(topology: Topology): FileRef[] {
 }
 
 /** Certificate-looking files under root, breadth first, within DISCOVERY_LIMITS. */
-function certificateFiles(root: string): string[] {
+const sorted = new WeakMap<Dirent[], Dirent[]>();
+
+/** Entries in name order, kept per list (a cached reader hands back the same list). */
+function sortedByName(entries: Dirent[]): Dirent[] {
+  let kept = sorted.get(entries);
+  if (kept === undefined) {
+    kept = [...entries].sort((a, b) => (a.name < b.name ? -1 : 1));
+    sorted.set(entries, kept);
+  }
+  return kept;
+}
+
+function certificateFiles(root: string, directories: DirectoryReader): string[] {
   const found: string[] = [];
   let level = [root];
   for (let depth = 0; depth <= DISCOVERY_LIMITS.depth && level.length > 0; depth++) {
     const next: string[] = [];
     for (const dir of level) {
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const entries = directories.read(dir);
+      if (entries instanceof Error) continue;
+      for (const entry of sortedByName(entries)) {
         const path = join(dir, entry.name);
         if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) next.push(path);
         else if (entry.isFile() && CERT_EXTENSIONS.has(extname(entry.name).toLowerCase())) {

@@ -52,6 +52,22 @@ function emptyScope(section: SectionNode | null): RawScope {
   return { section, directives: [], locations: [], proxies: [] };
 }
 
+/**
+ * Scopes of <VirtualHost> sections, by section. A scope depends on its section alone, and
+ * loading an unchanged tree again yields the same section objects (loader.ts).
+ */
+const vhostScopes = new WeakMap<SectionNode, RawScope>();
+
+function vhostScope(section: SectionNode): RawScope {
+  let scope = vhostScopes.get(section);
+  if (scope === undefined) {
+    scope = emptyScope(section);
+    walk(section.children, scope, [], false);
+    vhostScopes.set(section, scope);
+  }
+  return scope;
+}
+
 function walk(nodes: ConfigNode[], scope: RawScope, vhosts: RawScope[], topLevel: boolean): void {
   for (const node of nodes) {
     if (node.kind === 'directive') {
@@ -60,9 +76,7 @@ function walk(nodes: ConfigNode[], scope: RawScope, vhosts: RawScope[], topLevel
     }
     const name = node.name.toLowerCase();
     if (name === 'virtualhost' && topLevel) {
-      const vhost = emptyScope(node);
-      walk(node.children, vhost, vhosts, false);
-      vhosts.push(vhost);
+      vhosts.push(vhostScope(node));
     } else if (LOCATION_SECTIONS.has(name)) {
       scope.locations.push({ section: node, directives: flatten(node.children) });
     } else if (PROXY_SECTIONS.has(name)) {

@@ -18,6 +18,7 @@ import type {
   LoadedPemFile,
   Located,
   PemBlock,
+  PathKind,
   PkiStore,
 } from './types';
 
@@ -41,6 +42,7 @@ interface CachedFile {
 export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStore {
   const files = new Map<string, CachedFile>();
   const trusted = options.trusted ?? (() => false);
+  const trustedDirectory = options.trustedDirectory ?? (() => false);
   /** Paths stat'ed since `forget` last named them: their cached answer may skip the stat. */
   const verified = new Set<string>();
 
@@ -64,7 +66,11 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
   };
 
   const listings = new Map<string, { mtimeNs: bigint; listing: DirectoryListing }>();
+  /** Directories whose cached listing stands without a stat until `forget('all')`. */
+  const verifiedDirectories = new Set<string>();
   const list = (localPath: string): string[] => {
+    const known = listings.get(localPath);
+    if (known !== undefined && verifiedDirectories.has(localPath)) return known.listing.files;
     let stats: BigIntStats;
     try {
       stats = statSync(localPath, { bigint: true });
@@ -79,21 +85,53 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
     // every change of a listing made of plain entries; a symlink's target may change alone.
     // A directory changed in the last seconds is not kept: on a file system with coarse
     // timestamps a second change could keep the same mtime (git's "racy" entries).
+    // A trusted directory is forgotten on the events that change it, so it may be kept now.
     const settled = BigInt(Date.now()) * 1_000_000n - stats.mtimeNs > RACY_NS;
-    if (listing.plain && settled && stats.isDirectory()) {
+    const trustedNow = trustedDirectory(localPath);
+    if (listing.plain && (settled || trustedNow) && stats.isDirectory()) {
       listings.set(localPath, { mtimeNs: stats.mtimeNs, listing });
+      if (trustedNow) verifiedDirectories.add(localPath);
     } else {
       listings.delete(localPath);
     }
     return listing.files;
   };
 
-  const forget = (paths: Iterable<string> | 'all'): void => {
-    if (paths === 'all') verified.clear();
-    else for (const localPath of paths) verified.delete(localPath);
+  const kinds = new Map<string, PathKind>();
+  const pathKind = (localPath: string): PathKind => {
+    const known = kinds.get(localPath);
+    if (known !== undefined) return known;
+    const kind = statKind(localPath);
+    // Only what events will report a change of is kept (a regular file the client watches).
+    if (kind === 'file' && trusted(localPath)) kinds.set(localPath, kind);
+    return kind;
   };
 
-  return { load, listDirectory: list, forget };
+  const forget = (paths: Iterable<string> | 'all'): void => {
+    if (paths === 'all') {
+      verified.clear();
+      verifiedDirectories.clear();
+      kinds.clear();
+      return;
+    }
+    for (const localPath of paths) {
+      verified.delete(localPath);
+      kinds.delete(localPath);
+    }
+  };
+
+  return { load, listDirectory: list, pathKind, forget };
+}
+
+function statKind(localPath: string): PathKind {
+  try {
+    const stats = statSync(localPath);
+    if (stats.isDirectory()) return 'directory';
+    if (!stats.isFile()) return 'other';
+    return stats.size > 0 ? 'file' : 'empty';
+  } catch {
+    return 'absent';
+  }
 }
 
 export interface PkiStoreOptions {
@@ -103,6 +141,12 @@ export interface PkiStoreOptions {
    * stats the file.
    */
   trusted?: (localPath: string) => boolean;
+  /**
+   * Directories whose listing is answered from the cache, without a stat, until
+   * `forget('all')` (the language server: folders inside the workspace, which it forgets
+   * whenever the client reports a file created or deleted). Default: none.
+   */
+  trustedDirectory?: (localPath: string) => boolean;
 }
 
 /** A store that can be told which files changed (see `PkiStoreOptions.trusted`). */

@@ -164,7 +164,12 @@ export interface PkiStore {
   load(localPath: string): LoadedPemFile;
   /** Files in a directory (for *Path directives), sorted; empty when not a directory. */
   listDirectory(localPath: string): string[];
+  /** What is at a path, as mod_ssl's file checks see it (symlinks followed). */
+  pathKind(localPath: string): PathKind;
 }
+
+/** `file` is a regular file with size > 0; `other` a FIFO, device or socket. */
+export type PathKind = 'file' | 'empty' | 'directory' | 'other' | 'absent';
 
 /** Result of building a chain the way OpenSSL does for Apache (no partial chains). */
 export interface ChainResult {

@@ -6,16 +6,18 @@
  */
 import { basename, dirname } from 'node:path';
 import type { Finding } from '../findings';
-import type { FileRef } from '../model/types';
+import type { FileRef, VirtualHostModel } from '../model/types';
 import { keyMatchesCertificate } from '../pki/keys';
-import type { CertView, KeyView, Located } from '../pki/types';
+import type { CertView, KeyView, LoadedPemFile, Located } from '../pki/types';
 import { atFile, blockLocation } from './finding-helpers';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 /** Files read per folder: a system folder (/etc/ssl/certs) must not slow every check down. */
 const MAX_FOLDER_FILES = 200;
 
-export function caKeyRules(ctx: RuleContext): Finding[] {
+export const caKeyRules: RuleFamily = { config: caKeyFindings };
+
+function caKeyFindings(ctx: RuleContext): Finding[] {
   const refs = namedFileRefs(ctx);
   const caCerts = refs
     .flatMap((ref) => ctx.pki.load(ref.localPath).certificates)
@@ -26,8 +28,7 @@ export function caKeyRules(ctx: RuleContext): Finding[] {
   const reported = new Set<string>();
   const exposedIn = (path: string): Located<CertView> | null => {
     if (reported.has(path)) return null;
-    const file = ctx.pki.load(path);
-    const ca = file.problem ? null : matchingCa(file.keys, caCerts);
+    const ca = caOfKeysIn(ctx.pki.load(path), caCerts);
     if (ca) reported.add(path);
     return ca;
   };
@@ -72,6 +73,28 @@ function exposure(ref: FileRef, where: string, cas: Located<CertView>[]): Findin
   );
 }
 
+/**
+ * The CA certificate a key in `file` belongs to, kept per loaded file (the store hands back
+ * the same object while the file is unchanged) and list of CA certificates.
+ */
+const matches = new WeakMap<
+  LoadedPemFile,
+  { cas: Located<CertView>[]; ca: Located<CertView> | null }
+>();
+
+function caOfKeysIn(file: LoadedPemFile, caCerts: Located<CertView>[]): Located<CertView> | null {
+  if (file.problem || file.keys.length === 0) return null;
+  const kept = matches.get(file);
+  if (kept !== undefined && sameList(kept.cas, caCerts)) return kept.ca;
+  const ca = matchingCa(file.keys, caCerts);
+  matches.set(file, { cas: caCerts, ca });
+  return ca;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
 /** The CA certificate one of `keys` belongs to; null when none does. */
 function matchingCa(
   keys: Located<KeyView>[],
@@ -89,22 +112,31 @@ function isPathDirective(ref: FileRef): boolean {
   return ref.directive.name.toLowerCase().endsWith('path');
 }
 
-/** Every mod_ssl file the config names, server side and proxy side. */
+/** Every mod_ssl file the config names, server side and proxy side (first ref per path). */
 function namedFileRefs(ctx: RuleContext): FileRef[] {
-  const refs: (FileRef | null)[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    const tls = vhost.tls;
-    refs.push(...tls.certificateFiles, ...tls.keyFiles, tls.chainFile, tls.caCertificateFile);
-    refs.push(tls.revocationFile);
-    for (const route of vhost.routes) {
-      const proxy = route.proxyTls;
-      refs.push(proxy.caCertificateFile, proxy.machineCertificateFile);
-      refs.push(proxy.machineCertificateChainFile);
-    }
-  }
   const unique = new Map<string, FileRef>();
-  for (const ref of refs) {
-    if (ref && !unique.has(ref.localPath)) unique.set(ref.localPath, ref);
+  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+    for (const ref of refsOf(vhost)) if (!unique.has(ref.localPath)) unique.set(ref.localPath, ref);
   }
   return [...unique.values()];
+}
+
+/** A server's file refs, kept per model (models are reused while unchanged). */
+const serverRefs = new WeakMap<VirtualHostModel, FileRef[]>();
+
+function refsOf(vhost: VirtualHostModel): FileRef[] {
+  let kept = serverRefs.get(vhost);
+  if (kept !== undefined) return kept;
+  const refs: (FileRef | null)[] = [];
+  const tls = vhost.tls;
+  refs.push(...tls.certificateFiles, ...tls.keyFiles, tls.chainFile, tls.caCertificateFile);
+  refs.push(tls.revocationFile);
+  for (const route of vhost.routes) {
+    const proxy = route.proxyTls;
+    refs.push(proxy.caCertificateFile, proxy.machineCertificateFile);
+    refs.push(proxy.machineCertificateChainFile);
+  }
+  kept = refs.filter((ref): ref is FileRef => ref !== null);
+  serverRefs.set(vhost, kept);
+  return kept;
 }

@@ -8,36 +8,34 @@
  */
 import { dirname } from 'node:path';
 import type { Finding } from '../findings';
-import type { FileRef, VirtualHostModel } from '../model/types';
+import type { FileRef, Topology, VirtualHostModel } from '../model/types';
 import { isSignedBy } from '../pki/certificate';
 import { keyMatchesCertificate } from '../pki/keys';
 import type { CertView, Located, LoadedPemFile } from '../pki/types';
 import { atFile, blockLocation, vhostLabel } from './finding-helpers';
 import { isSelfSigned, loadTrustStore } from './trust-store';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 /** Files read per folder when looking for a missing issuer beside the config's files. */
 const MAX_FOLDER_FILES = 200;
 
-export function chainRules(ctx: RuleContext): Finding[] {
-  const known = knownCertificates(ctx);
-  const findings: Finding[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    if (!vhost.tls.enabled.value) continue;
-    vhost.tls.certificateFiles.forEach((certRef, index) => {
-      const keyRef = vhost.tls.keyFiles[index] ?? null;
-      findings.push(...checkChain(ctx, vhost, certRef, keyRef, known));
-    });
-  }
-  return findings;
-}
+export const chainRules: RuleFamily = {
+  server(ctx, vhost) {
+    if (!vhost.tls.enabled.value) return [];
+    return vhost.tls.certificateFiles.flatMap((certRef, index) =>
+      checkChain(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null, () =>
+        knownCertificates(ctx),
+      ),
+    );
+  },
+};
 
 function checkChain(
   ctx: RuleContext,
   vhost: VirtualHostModel,
   certRef: FileRef,
   keyRef: FileRef | null,
-  known: CertView[],
+  known: () => CertView[],
 ): Finding[] {
   const certFile = ctx.pki.load(certRef.localPath);
   if (!usable(certFile)) return [];
@@ -122,7 +120,11 @@ interface MissingIssuer {
  * hold (we cannot tell it is not); a lone leaf is judged incomplete only when the config shows
  * its roots (some self-signed CA certificate is known) and none of them issued the leaf.
  */
-function missingIssuer(leaf: CertView, pool: CertView[], known: CertView[]): MissingIssuer | null {
+function missingIssuer(
+  leaf: CertView,
+  pool: CertView[],
+  knownCertificates: () => CertView[],
+): MissingIssuer | null {
   const seen = new Set<string>();
   let current = leaf;
   while (!seen.has(current.sha256)) {
@@ -133,6 +135,7 @@ function missingIssuer(leaf: CertView, pool: CertView[], known: CertView[]): Mis
       current = next;
       continue;
     }
+    const known = knownCertificates();
     const elsewhere = issuerIn(current, known);
     if (elsewhere && isSelfSigned(elsewhere)) return null;
     if (!elsewhere && (current !== leaf || !known.some(isRootCa))) return null;
@@ -180,11 +183,25 @@ function orderFinding(ref: FileRef, leaf: CertView, sent: Located<CertView>[]): 
   return null;
 }
 
+const knownPerCheck = new WeakMap<Topology, CertView[]>();
+
 /**
  * Every certificate the config names for any TLS purpose, and those in the same folders: where
- * a missing issuer may be found (a CA certificate usually sits beside what it issued).
+ * a missing issuer may be found (a CA certificate usually sits beside what it issued). Read
+ * only when a chain looks incomplete, once per check; it reads the whole config, so the
+ * vhost's findings are not kept for reuse (`readsWholeConfig`).
  */
 function knownCertificates(ctx: RuleContext): CertView[] {
+  ctx.readsWholeConfig?.();
+  let known = knownPerCheck.get(ctx.topology);
+  if (known === undefined) {
+    known = collectKnownCertificates(ctx);
+    knownPerCheck.set(ctx.topology, known);
+  }
+  return known;
+}
+
+function collectKnownCertificates(ctx: RuleContext): CertView[] {
   const refs: (FileRef | null)[] = [];
   for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
     const tls = vhost.tls;

@@ -10,19 +10,17 @@ import { EKU_CLIENT_AUTH } from '../pki/types';
 import { ekuAllows } from './cert-checks';
 import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
 import { loadTrustStore, type TrustStore } from './trust-store';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 import { depthNeededByStore, knownClientChains } from './peer-chains';
 
-export function clientAuthRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    if (!vhost.tls.enabled.value) continue;
+export const clientAuthRules: RuleFamily = {
+  server(ctx, vhost) {
+    if (!vhost.tls.enabled.value) return [];
     const mode = vhost.tls.verifyClient;
-    if (mode.value === 'none' || !mode.directive) continue;
-    findings.push(...checkVhost(ctx, vhost));
-  }
-  return findings;
-}
+    if (mode.value === 'none' || !mode.directive) return [];
+    return checkVhost(ctx, vhost);
+  },
+};
 
 function checkVhost(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
   const tls = vhost.tls;

@@ -13,15 +13,9 @@ import type { VirtualHostModel } from '../model/types';
 import { readCrls } from '../pki/crl';
 import { atFile, blockLocation, vhostLabel } from './finding-helpers';
 import { loadTrustStore } from './trust-store';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
-export function crlRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    findings.push(...vhostFindings(ctx, vhost));
-  }
-  return findings;
-}
+export const crlRules: RuleFamily = { server: vhostFindings };
 
 function vhostFindings(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
   const tls = vhost.tls;

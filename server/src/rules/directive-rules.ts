@@ -10,7 +10,8 @@
  * the table covers the modules a TLS reverse proxy meets, not every module that exists.
  */
 import * as path from 'node:path';
-import type { ConfigNode, SectionNode } from '../config/types';
+import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
+import { walkDirectives } from './file-rules';
 import {
   DIRECTIVES,
   SECTION_CONTEXTS,
@@ -23,7 +24,7 @@ import { addModule, identifierOf, sourceFileOf } from '../config/modules';
 import type { Finding, Range } from '../findings';
 import { argumentFindings } from './directive-arguments';
 import { nearestName } from './nearest-name';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 const IF_SECTIONS = new Set(['if', 'elseif', 'else']);
 const DIRECTORY_LIKE: readonly DirectiveContext[] = ['directory', 'location', 'files', 'proxy'];
@@ -36,7 +37,20 @@ interface Place {
 
 const KNOWN_NAMES = DIRECTIVES.map((d) => (d.section ? `<${d.name}` : d.name));
 
-export function directiveRules(ctx: RuleContext): Finding[] {
+export const directiveRules: RuleFamily = { config: directiveFindings };
+
+/**
+ * What a top-level section gave, by section: its findings under a module set (sorted names
+ * joined), and the LoadModule arguments met inside it. Sections are immutable and reused
+ * across loads of an unchanged tree, so a re-check walks only the sections that changed.
+ */
+const sectionResults = new WeakMap<
+  SectionNode,
+  { modules: string; findings: Finding[]; loads: string[] }
+>();
+const sectionModules = new WeakMap<SectionNode, string[]>();
+
+function directiveFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
   const findings: Finding[] = [];
   // Each LoadModule takes effect at its position: before it, its directives are unknown.
@@ -46,6 +60,13 @@ export function directiveRules(ctx: RuleContext): Finding[] {
     modules.delete(name);
     if (other !== null) modules.delete(other);
   }
+  let modulesKey: string | null = null;
+  let loads: string[] = [];
+  const load = (name: string): void => {
+    addModule(modules, name);
+    loads.push(name);
+    modulesKey = null;
+  };
 
   const visit = (nodes: readonly ConfigNode[], place: Place | null): void => {
     for (const node of nodes) {
@@ -53,7 +74,7 @@ export function directiveRules(ctx: RuleContext): Finding[] {
       const name = node.name;
       if (name.includes('$')) continue;
       if (node.kind === 'directive' && name.toLowerCase() === 'loadmodule' && node.args[0]) {
-        addModule(modules, node.args[0].value);
+        load(node.args[0].value);
       }
       const info = lookupDirective(name);
       const known = info !== undefined && info.section === (node.kind === 'section');
@@ -72,7 +93,25 @@ export function directiveRules(ctx: RuleContext): Finding[] {
       visit(node.children, innerPlace(node, here));
     }
   };
-  visit(config.nodes, null);
+
+  for (const node of config.nodes) {
+    if (node.kind === 'directive') {
+      visit([node], null);
+      continue;
+    }
+    modulesKey ??= [...modules].sort().join(' ');
+    const key: string = modulesKey;
+    const kept = sectionResults.get(node);
+    if (kept !== undefined && kept.modules === key) {
+      findings.push(...kept.findings);
+      for (const name of kept.loads) load(name);
+      continue;
+    }
+    const before = findings.length;
+    loads = [];
+    visit([node], null);
+    sectionResults.set(node, { modules: key, findings: findings.slice(before), loads });
+  }
   return findings;
 }
 
@@ -92,10 +131,19 @@ function innerPlace(section: SectionNode, outer: Place): Place {
 /** Names given to LoadModule anywhere in the effective tree. */
 function loadedModules(nodes: readonly ConfigNode[]): string[] {
   return nodes.flatMap((node) => {
-    if (node.kind === 'section') return loadedModules(node.children);
-    const first = node.args[0];
-    return node.name.toLowerCase() === 'loadmodule' && first ? [first.value] : [];
+    if (node.kind === 'directive') return loadModuleName(node);
+    let names = sectionModules.get(node);
+    if (names === undefined) {
+      names = [...walkDirectives(node.children)].flatMap(loadModuleName);
+      sectionModules.set(node, names);
+    }
+    return names;
   });
+}
+
+function loadModuleName(node: DirectiveNode): string[] {
+  const first = node.args[0];
+  return node.name.toLowerCase() === 'loadmodule' && first ? [first.value] : [];
 }
 
 function moduleLoaded(info: DirectiveInfo, modules: ReadonlySet<string>): boolean {

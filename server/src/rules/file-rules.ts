@@ -4,13 +4,12 @@
  * a directory must exist. Paths Apache names that are not mapped to this machine are reported
  * once per folder, with the data a quick fix needs to add a path mapping.
  */
-import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolveServerPath } from '../config/paths';
-import type { ConfigNode, DirectiveNode } from '../config/types';
+import type { ConfigNode, DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
 import type { Finding } from '../findings';
 import { atArgument } from './finding-helpers';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 const FILE_DIRECTIVES = new Set([
   'sslcertificatefile',
@@ -34,31 +33,16 @@ const DIRECTORY_DIRECTIVES = new Set([
   'sslproxymachinecertificatepath',
 ]);
 
-export function fileRules(ctx: RuleContext): Finding[] {
+export const fileRules: RuleFamily = { config: fileFindings };
+
+function fileFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
   const findings: Finding[] = [];
   const unmappedFolders = new Map<string, Finding>();
-  // Many directives name the same file (a shared CA in every vhost): one stat per path.
-  const states = new Map<string, PathState>();
-  const stateOf = (path: string): PathState => {
-    let state = states.get(path);
-    if (state === undefined) {
-      state = pathState(path);
-      states.set(path, state);
-    }
-    return state;
-  };
+  const stateOf = (path: string) => ctx.pki.pathKind(path);
 
-  for (const directive of walkDirectives(config.nodes)) {
-    const name = directive.name.toLowerCase();
-    const wantsFile = FILE_DIRECTIVES.has(name);
-    if (!wantsFile && !DIRECTORY_DIRECTIVES.has(name)) continue;
+  for (const { directive, wantsFile, deployedPath, localPath } of fileItems(config)) {
     const arg = directive.args[0];
-    if (!arg) continue;
-    // PKCS#11 URIs name tokens, not files (2.4.42+).
-    if (/^pkcs11:/i.test(arg.value) && name.startsWith('sslcertificate')) continue;
-
-    const { deployedPath, localPath } = resolveServerPath(config, arg.value);
     const state = stateOf(localPath);
     const ok = wantsFile ? state === 'file' : state === 'directory';
     if (ok) continue;
@@ -110,17 +94,52 @@ export function fileRules(ctx: RuleContext): Finding[] {
   return findings;
 }
 
-type PathState = 'file' | 'empty' | 'directory' | 'other' | 'absent';
+/** An SSL file directive with its path resolved. */
+interface FileItem {
+  directive: DirectiveNode;
+  wantsFile: boolean;
+  deployedPath: string;
+  localPath: string;
+}
 
-function pathState(path: string): PathState {
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) return 'directory';
-    if (!stat.isFile()) return 'other';
-    return stat.size > 0 ? 'file' : 'empty';
-  } catch {
-    return 'absent';
+/** Items of a top-level section, for one way of resolving paths (ServerRoot, mappings). */
+const sectionItems = new WeakMap<SectionNode, { resolution: string; items: FileItem[] }>();
+
+/**
+ * The file directives of the tree in order. Per top-level section they are kept while the
+ * paths resolve alike: sections are immutable and reused across loads of an unchanged tree.
+ */
+function fileItems(config: LoadedConfig): FileItem[] {
+  const resolution = `${config.serverRoot}\u0000${JSON.stringify(config.pathMappings)}`;
+  const items: FileItem[] = [];
+  for (const node of config.nodes) {
+    if (node.kind === 'directive') {
+      items.push(...itemsOf([node], config));
+      continue;
+    }
+    let kept = sectionItems.get(node);
+    if (kept === undefined || kept.resolution !== resolution) {
+      kept = { resolution, items: itemsOf([node], config) };
+      sectionItems.set(node, kept);
+    }
+    items.push(...kept.items);
   }
+  return items;
+}
+
+function itemsOf(nodes: ConfigNode[], config: LoadedConfig): FileItem[] {
+  const items: FileItem[] = [];
+  for (const directive of walkDirectives(nodes)) {
+    const name = directive.name.toLowerCase();
+    const wantsFile = FILE_DIRECTIVES.has(name);
+    if (!wantsFile && !DIRECTORY_DIRECTIVES.has(name)) continue;
+    const arg = directive.args[0];
+    if (!arg) continue;
+    // PKCS#11 URIs name tokens, not files (2.4.42+).
+    if (/^pkcs11:/i.test(arg.value) && name.startsWith('sslcertificate')) continue;
+    items.push({ directive, wantsFile, ...resolveServerPath(config, arg.value) });
+  }
+  return items;
 }
 
 /** Every directive of the effective tree, in order, without recursion (deep trees are fine). */

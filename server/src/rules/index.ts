@@ -1,5 +1,10 @@
-/** Runs every rule family over one topology. A family that throws is a bug: it is isolated. */
+/**
+ * Runs every rule family over one topology. A family that throws is a bug: it is isolated
+ * (per server for `server` rules, so the other vhosts keep their findings).
+ */
 import type { Finding } from '../findings';
+import type { VirtualHostModel } from '../model/types';
+import type { LoadedPemFile, PathKind, PkiStore } from '../pki/types';
 import { caKeyRules } from './ca-key-rules';
 import { chainRules } from './chain-rules';
 import { clientAuthRules } from './client-auth-rules';
@@ -30,21 +35,205 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   'ca-key': caKeyRules,
 };
 
+const FAMILIES = Object.entries(RULE_FAMILIES);
+
 export interface RuleRun {
   findings: Finding[];
   /** Families that threw, with the error; the other families' findings still count. */
   failures: { family: string; error: unknown }[];
 }
 
-export function runRules(ctx: RuleContext): RuleRun {
-  const findings: Finding[] = [];
-  const failures: RuleRun['failures'] = [];
-  for (const [family, run] of Object.entries(RULE_FAMILIES)) {
-    try {
-      findings.push(...run(ctx));
-    } catch (error) {
-      failures.push({ family, error });
-    }
+/** One family's answer for one server: its findings, or what it threw. */
+type FamilyResult = Finding[] | { error: unknown };
+
+/** Everything besides the server's model and its files that `server` rules read. */
+interface ContextInputs {
+  main: VirtualHostModel;
+  at: number;
+  apacheVersion: string;
+  opensslVersion: string;
+  expiryWarningDays: number;
+  peers: string;
+}
+
+interface ServerEntry {
+  inputs: ContextInputs;
+  reads: Reads;
+  results: FamilyResult[];
+}
+
+interface ConfigEntry {
+  inputs: readonly unknown[];
+  reads: Reads;
+  result: FamilyResult;
+}
+
+/**
+ * The answers rules got from the store during one run, by path. The store hands back the same
+ * object for a file (and the same array for a listing) while it is unchanged, so a run whose
+ * reads all answer the same again would compute the same findings.
+ */
+class Reads {
+  private readonly loads = new Map<string, LoadedPemFile>();
+  private readonly listings = new Map<string, string[]>();
+  private readonly kinds = new Map<string, PathKind>();
+
+  recording(pki: PkiStore): PkiStore {
+    return {
+      load: (path) => remember(this.loads, path, pki.load(path)),
+      listDirectory: (path) => remember(this.listings, path, pki.listDirectory(path)),
+      pathKind: (path) => remember(this.kinds, path, pki.pathKind(path)),
+    };
   }
+
+  sameIn(pki: PkiStore): boolean {
+    for (const [path, answer] of this.loads) if (pki.load(path) !== answer) return false;
+    for (const [path, answer] of this.listings)
+      if (pki.listDirectory(path) !== answer) return false;
+    for (const [path, answer] of this.kinds) if (pki.pathKind(path) !== answer) return false;
+    return true;
+  }
+}
+
+function remember<T>(answers: Map<string, T>, path: string, answer: T): T {
+  answers.set(path, answer);
+  return answer;
+}
+
+/**
+ * Findings kept between checks of one config. `server` rules: per server model. The topology
+ * hands back the same model object for a vhost whose section and main server did not change
+ * (model/build.ts `TopologyCache`); its findings are reused when the context inputs are the
+ * same and every file the rules read answers with the same object as before. A server whose
+ * rules read the whole config is not kept. `config` rules with `configInputs`: per family,
+ * while those inputs are the same objects and the reads answer the same.
+ */
+export class RuleCache {
+  private readonly servers = new WeakMap<VirtualHostModel, ServerEntry>();
+  private readonly configs = new Map<string, ConfigEntry>();
+
+  server(server: VirtualHostModel, inputs: ContextInputs, pki: PkiStore): FamilyResult[] | null {
+    const entry = this.servers.get(server);
+    if (entry === undefined || !sameInputs(entry.inputs, inputs)) return null;
+    return entry.reads.sameIn(pki) ? entry.results : null;
+  }
+
+  keepServer(server: VirtualHostModel, entry: ServerEntry): void {
+    this.servers.set(server, entry);
+  }
+
+  config(family: string, inputs: readonly unknown[], pki: PkiStore): FamilyResult | null {
+    const entry = this.configs.get(family);
+    if (entry === undefined || !sameList(entry.inputs, inputs)) return null;
+    return entry.reads.sameIn(pki) ? entry.result : null;
+  }
+
+  keepConfig(family: string, entry: ConfigEntry): void {
+    this.configs.set(family, entry);
+  }
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+function sameInputs(a: ContextInputs, b: ContextInputs): boolean {
+  return (
+    a.main === b.main &&
+    a.at === b.at &&
+    a.apacheVersion === b.apacheVersion &&
+    a.opensslVersion === b.opensslVersion &&
+    a.expiryWarningDays === b.expiryWarningDays &&
+    a.peers === b.peers
+  );
+}
+
+export function runRules(ctx: RuleContext, cache?: RuleCache): RuleRun {
+  const servers = [ctx.topology.main, ...ctx.topology.vhosts];
+  const inputs: ContextInputs = {
+    main: ctx.topology.main,
+    at: ctx.at.getTime(),
+    apacheVersion: ctx.apacheVersion,
+    opensslVersion: ctx.opensslVersion,
+    expiryWarningDays: ctx.expiryWarningDays,
+    peers: JSON.stringify(ctx.peers),
+  };
+  const perServer = servers.map((server) =>
+    cache === undefined
+      ? serverResults(ctx, server)
+      : cachedServerResults(ctx, server, inputs, cache),
+  );
+
+  const findings: Finding[] = [];
+  const failed = new Map<string, unknown>();
+  FAMILIES.forEach(([name, family], index) => {
+    if (family.config !== undefined) {
+      const result = configResult(ctx, name, family, cache);
+      if (Array.isArray(result)) findings.push(...result);
+      else failed.set(name, result.error);
+    }
+    if (family.server === undefined) return;
+    for (const results of perServer) {
+      const result = results[index];
+      if (Array.isArray(result)) findings.push(...result);
+      else if (!failed.has(name)) failed.set(name, result.error);
+    }
+  });
+  const failures = [...failed].map(([family, error]) => ({ family, error }));
   return { findings: dedupe(findings), failures };
+}
+
+/** Every family's `server` findings for one server (empty for families without one). */
+function serverResults(ctx: RuleContext, server: VirtualHostModel): FamilyResult[] {
+  return FAMILIES.map(([, family]) => {
+    if (family.server === undefined) return [];
+    try {
+      return family.server(ctx, server);
+    } catch (error) {
+      return { error };
+    }
+  });
+}
+
+function cachedServerResults(
+  ctx: RuleContext,
+  server: VirtualHostModel,
+  inputs: ContextInputs,
+  cache: RuleCache,
+): FamilyResult[] {
+  const kept = cache.server(server, inputs, ctx.pki);
+  if (kept !== null) return kept;
+  const reads = new Reads();
+  let wholeConfig = false;
+  const serverCtx: RuleContext = {
+    ...ctx,
+    pki: reads.recording(ctx.pki),
+    readsWholeConfig: () => (wholeConfig = true),
+  };
+  const results = serverResults(serverCtx, server);
+  if (!wholeConfig) cache.keepServer(server, { inputs, reads, results });
+  return results;
+}
+
+function configResult(
+  ctx: RuleContext,
+  name: string,
+  family: RuleFamily,
+  cache: RuleCache | undefined,
+): FamilyResult {
+  const run = (runCtx: RuleContext): FamilyResult => {
+    try {
+      return family.config?.(runCtx) ?? [];
+    } catch (error) {
+      return { error };
+    }
+  };
+  if (cache === undefined || family.configInputs === undefined) return run(ctx);
+  const inputs = family.configInputs(ctx);
+  const kept = cache.config(name, inputs, ctx.pki);
+  if (kept !== null) return kept;
+  const reads = new Reads();
+  const result = run({ ...ctx, pki: reads.recording(ctx.pki) });
+  cache.keepConfig(name, { inputs, reads, result });
+  return result;
 }

@@ -6,13 +6,15 @@
  * file on the server.
  */
 import type { Finding } from '../findings';
-import type { FileRef } from '../model/types';
+import type { FileRef, VirtualHostModel } from '../model/types';
 import { atFile } from './finding-helpers';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
-export function keyPermissionRules(ctx: RuleContext): Finding[] {
+export const keyPermissionRules: RuleFamily = { server: exposedKeys };
+
+function exposedKeys(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
   const findings: Finding[] = [];
-  for (const ref of keyBearingRefs(ctx)) {
+  for (const ref of keyBearingRefs(vhost)) {
     if (ref.deployedPath !== ref.localPath) continue;
     const file = ctx.pki.load(ref.localPath);
     if (file.problem || file.keys.length === 0 || file.mode === null) continue;
@@ -32,15 +34,12 @@ export function keyPermissionRules(ctx: RuleContext): Finding[] {
 }
 
 /** Files that may hold a private key: key files, and cert files without a key file beside. */
-function keyBearingRefs(ctx: RuleContext): FileRef[] {
-  const refs: FileRef[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    const tls = vhost.tls;
-    refs.push(...tls.keyFiles, ...tls.certificateFiles.slice(tls.keyFiles.length));
-    for (const route of vhost.routes) {
-      const machine = route.proxyTls.machineCertificateFile;
-      if (machine) refs.push(machine);
-    }
+function keyBearingRefs(vhost: VirtualHostModel): FileRef[] {
+  const tls = vhost.tls;
+  const refs = [...tls.keyFiles, ...tls.certificateFiles.slice(tls.keyFiles.length)];
+  for (const route of vhost.routes) {
+    const machine = route.proxyTls.machineCertificateFile;
+    if (machine) refs.push(machine);
   }
   return refs;
 }

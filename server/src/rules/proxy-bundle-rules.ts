@@ -16,16 +16,16 @@ import { ekuAllows, validityFindings } from './cert-checks';
 import { atFile, blockLocation, type FindingExtras } from './finding-helpers';
 import { pemFileProblems } from './pem-problems';
 import { clientSelectionFindings } from './proxy-client-selection';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 const NO_CLIENT_CERT =
   'httpd starts but loads no client certificate (AH02206); a backend that requires one ' +
   'rejects the proxy: 502 (500 under TLS 1.2)';
 
-export function proxyBundleRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  const seen = new Set<ProxyTls>();
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+export const proxyBundleRules: RuleFamily = {
+  server(ctx, vhost) {
+    const findings: Finding[] = [];
+    const seen = new Set<ProxyTls>();
     for (const route of vhost.routes) {
       const tls = route.proxyTls;
       if (!route.tls || !tls.engine.value) continue;
@@ -41,9 +41,9 @@ export function proxyBundleRules(ctx: RuleContext): Finding[] {
         findings.push(...clientSelectionFindings(ctx, route, analyze(ctx, file)));
       }
     }
-  }
-  return findings;
-}
+    return findings;
+  },
+};
 
 function analyze(ctx: RuleContext, file: LoadedPemFile): MachineBundleAnalysis {
   return analyzeMachineBundle(file, {

@@ -13,19 +13,15 @@ import { checkedName, isIpLiteral, nameCheckMode } from './peer-name';
 import { depthNeededByStore, knownBackendFor, loadPeerChain, type PeerChain } from './peer-chains';
 import { proxyTrustStore } from './proxy-trust';
 import type { TrustStore } from './trust-store';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 const FAIL_500 = 'every proxied request gets 500 (Error during SSL Handshake with remote server)';
 
-export function proxyRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    for (const route of vhost.routes) {
-      if (route.tls) findings.push(...checkRoute(ctx, vhost, route));
-    }
-  }
-  return findings;
-}
+export const proxyRules: RuleFamily = {
+  server(ctx, vhost) {
+    return vhost.routes.flatMap((route) => (route.tls ? checkRoute(ctx, vhost, route) : []));
+  },
+};
 
 function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute): Finding[] {
   const tls = route.proxyTls;

@@ -4,28 +4,25 @@
  * start at post_config (`apachectl -t` still says Syntax OK; apache-semantics.md §2).
  * Only vhosts with SSL enabled are initialised, so only those are judged.
  */
-import type { Finding } from '../findings';
 import { atDirective, vhostLabel } from './finding-helpers';
-import type { RuleContext } from './types';
+import type { RuleFamily } from './types';
 
-export function revocationRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+export const revocationRules: RuleFamily = {
+  server(_ctx, vhost) {
     const tls = vhost.tls;
-    if (!tls.enabled.value) continue;
+    if (!tls.enabled.value) return [];
     const check = tls.revocationCheck;
     const mode = check.value.trim().split(/\s+/)[0]?.toLowerCase() ?? 'none';
-    if (check.directive === null || mode === 'none' || mode === '') continue;
-    if (tls.revocationFile !== null || tls.revocationPath !== null) continue;
+    if (check.directive === null || mode === 'none' || mode === '') return [];
+    if (tls.revocationFile !== null || tls.revocationPath !== null) return [];
     const id = vhostLabel(vhost.serverName.value, vhost.port);
-    findings.push(
+    return [
       atDirective(
         'revocation',
         check.directive,
         `AH01899: Host ${id}: CRL checking has been enabled, but neither SSLCARevocationFile ` +
           'nor SSLCARevocationPath is configured; httpd refuses to start.',
       ),
-    );
-  }
-  return findings;
-}
+    ];
+  },
+};

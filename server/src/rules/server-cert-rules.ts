@@ -12,18 +12,16 @@ import { apacheNameMatches, clientNameMatches } from '../pki/host-match';
 import { ekuAllows, validityFindings } from './cert-checks';
 import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
 import { pemFileProblems } from './pem-problems';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
-export function serverCertRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    if (!vhost.tls.enabled.value) continue;
-    vhost.tls.certificateFiles.forEach((certRef, index) => {
-      findings.push(...checkPair(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null));
-    });
-  }
-  return findings;
-}
+export const serverCertRules: RuleFamily = {
+  server(ctx, vhost) {
+    if (!vhost.tls.enabled.value) return [];
+    return vhost.tls.certificateFiles.flatMap((certRef, index) =>
+      checkPair(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null),
+    );
+  },
+};
 
 function checkPair(
   ctx: RuleContext,
@@ -254,7 +252,9 @@ function findAlias(vhost: VirtualHostModel, name: string) {
   return null;
 }
 
+/** Reads the main config: the vhost's findings are not reused (`readsWholeConfig`). */
 function hasExecPassPhraseDialog(ctx: RuleContext): boolean {
+  ctx.readsWholeConfig?.();
   return ctx.topology.config.nodes.some(
     (n) =>
       n.kind === 'directive' &&

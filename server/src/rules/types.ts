@@ -1,5 +1,5 @@
 import type { Finding, RuleId, Severity } from '../findings';
-import type { KnownPeers, Topology } from '../model/types';
+import type { KnownPeers, Topology, VirtualHostModel } from '../model/types';
 import type { PkiStore } from '../pki/types';
 
 export interface RuleInfo {
@@ -27,7 +27,28 @@ export interface RuleContext {
   opensslVersion: string;
   expiryWarningDays: number;
   peers: KnownPeers;
+  /**
+   * Called by a `server` rule that reads more of the topology than its own server: the
+   * runner then does not reuse that server's findings in a later check.
+   */
+  readsWholeConfig?: () => void;
 }
 
-/** One rule family: reads the model, returns findings; never throws for bad input. */
-export type RuleFamily = (ctx: RuleContext) => Finding[];
+/**
+ * One rule family: reads the model, returns findings; never throws for bad input. Findings
+ * about one server (the main server or a vhost) come from `server`, which may read only that
+ * server's model, the context's inputs and the files (through `ctx.pki`): that is what lets a
+ * re-check reuse the findings of every vhost that did not change. Findings over the whole
+ * config tree come from `config`.
+ */
+export interface RuleFamily {
+  server?: (ctx: RuleContext, server: VirtualHostModel) => Finding[];
+  config?: (ctx: RuleContext) => Finding[];
+  /**
+   * For a `config` family: everything its findings depend on besides the files it reads, as
+   * objects that stay the same while unchanged (file refs of reused models). When they are
+   * the same as last check, element by element, and every read answers the same, the
+   * language server reuses the findings.
+   */
+  configInputs?: (ctx: RuleContext) => readonly unknown[];
+}

@@ -6,10 +6,10 @@
  * self-signed root's own signature is never checked by anyone, so it is not judged.
  */
 import type { Finding } from '../findings';
-import type { FileRef } from '../model/types';
+import type { FileRef, VirtualHostModel } from '../model/types';
 import type { CertView, Located } from '../pki/types';
 import { atFile, blockLocation } from './finding-helpers';
-import type { RuleContext } from './types';
+import type { RuleContext, RuleFamily } from './types';
 
 const WEAK_DIGEST = /^(sha1|md5|md2|md4)|with-?sha1$|sha1with/i;
 
@@ -24,24 +24,24 @@ function weakness(cert: CertView): string | null {
   return null;
 }
 
-function presentedFiles(ctx: RuleContext): FileRef[] {
+function presentedFiles(vhost: VirtualHostModel): FileRef[] {
   const refs: FileRef[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
-    if (vhost.tls.enabled.value) {
-      refs.push(...vhost.tls.certificateFiles);
-      if (vhost.tls.chainFile) refs.push(vhost.tls.chainFile);
-    }
-    for (const route of vhost.routes) {
-      const machine = route.proxyTls.machineCertificateFile;
-      if (route.tls && machine) refs.push(machine);
-    }
+  if (vhost.tls.enabled.value) {
+    refs.push(...vhost.tls.certificateFiles);
+    if (vhost.tls.chainFile) refs.push(vhost.tls.chainFile);
+  }
+  for (const route of vhost.routes) {
+    const machine = route.proxyTls.machineCertificateFile;
+    if (route.tls && machine) refs.push(machine);
   }
   return refs;
 }
 
-export function weakCryptoRules(ctx: RuleContext): Finding[] {
+export const weakCryptoRules: RuleFamily = { server: weakFindings };
+
+function weakFindings(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
   const findings: Finding[] = [];
-  for (const ref of presentedFiles(ctx)) {
+  for (const ref of presentedFiles(vhost)) {
     const file = ctx.pki.load(ref.localPath);
     if (file.problem) continue;
     file.certificates.forEach((located: Located<CertView>) => {
