@@ -1,0 +1,483 @@
+/**
+ * Differential test of incremental re-checks: a generated ServerRoot tree takes a seeded random
+ * sequence of edits (site files, main config, Defines, certificate and key files, modes, files
+ * created and deleted), and after each edit a check through long-lived caches must equal a fresh
+ * check of the same tree. Two variants: a store that trusts every file and is told what changed
+ * the way server.ts `forgetFiles` does, and an untrusted store (stat on every load) told nothing.
+ * File and directory mtimes are set explicitly to a strictly increasing clock in the past, so a
+ * stat-based cache never sees two contents under one mtime and directory listings are "settled".
+ * INCREMENTAL_SEED=N picks another sequence (default 1); a mismatch prints the edits so far.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { checkConfig, createCheckCache, type CheckOptions } from '../../server/src/engine';
+import { createPkiStore, type ForgettingPkiStore } from '../../server/src/pki/store';
+import type { Finding } from '../../server/src/findings';
+import type { KnownPeers } from '../../server/src/rules/types';
+import {
+  WatchedDirectoryCache,
+  WatchedFiles,
+  WatchedTextCache,
+} from '../../server/src/watched-files';
+
+const PKI = resolve(__dirname, '../fixtures/pki');
+const RULES = resolve(__dirname, '../fixtures/rules');
+const AT = new Date('2025-06-01T00:00:00Z');
+const EDITS = 160;
+const SEED = Number(process.env.INCREMENTAL_SEED ?? '1');
+
+/** Fixture files a certificate slot may be rewritten with (from test/fixtures/pki). */
+const CERT_CONTENTS = (
+  'server.crt leaf-int1.crt leaf-int2.crt expired.crt not-yet-valid.crt cn-only.crt ' +
+  'self-signed-leaf.crt ca-as-leaf.crt client.crt client.der serveronly.crt ' +
+  'bad-signature.crt root.crt glued-bundle.pem mismatched-bundle.pem client-bundle.pem ' +
+  'ca-bundle.pem intermediates.pem'
+).split(' ');
+/** Fixture files a key slot may be rewritten with. */
+const KEY_CONTENTS = (
+  'server.key leaf-int1.key leaf-int2.key client.key client.enc.key ec.key other.key ' +
+  'root.key expired.key client.pk8.key client.key.der'
+).split(' ');
+const SLOTS = ['s1', 's2', 's3', 's4', 's5', 's6'];
+
+/** Choices per directive line of a vhost; null leaves the line out. Order is render order. */
+const VHOST_LINES: (string | null)[][] = [
+  ['SSLEngine on', 'SSLEngine off', null],
+  [
+    ...SLOTS.map((s) => `SSLCertificateFile certs/${s}.crt`),
+    'SSLCertificateFile ${CERTS}/s1.crt',
+    'SSLCertificateFile certs/absent.crt',
+    null,
+  ],
+  [...SLOTS.map((s) => `SSLCertificateKeyFile certs/${s}.key`), null],
+  ['SSLCertificateChainFile certs/chain.pem', null],
+  ['SSLVerifyClient require', 'SSLVerifyClient optional', 'SSLVerifyClient none', null],
+  ['SSLVerifyDepth 1', 'SSLVerifyDepth 3', 'SSLVerifyDepth ${DEPTH}', 'SSLVerifyDepth deep', null],
+  ['SSLCACertificateFile certs/ca.crt', 'SSLCACertificateFile ${CERTS}/ca-bundle.pem', null],
+  ['SSLProxyEngine on', 'SSLProxyEngine off', null],
+  ['SSLProxyVerify require', 'SSLProxyVerify none', null],
+  ['SSLProxyVerifyDepth 1', 'SSLProxyVerifyDepth ${DEPTH}', null],
+  ['SSLProxyCACertificateFile certs/ca-bundle.pem', 'SSLProxyCACertificateFile certs/ca.crt', null],
+  ['SSLProxyCheckPeerName off', null],
+  [
+    'SSLProxyMachineCertificateFile certs/proxy-client.pem',
+    'SSLProxyMachineCertificateFile certs/s2.crt',
+    null,
+  ],
+  ['ProxyPreserveHost On', null],
+  [
+    'ProxyPass "/" "https://${BACKEND}:9443/"',
+    'ProxyPass "/" "https://backend.test:9443/"',
+    'ProxyPass "/" "http://backend.test:8080/"',
+    'ProxyPass "/api/" "https://127.0.0.1:9443/"',
+    '<Location "/x/">\n    ProxyPass "https://other.test:9443/"\n</Location>',
+    null,
+  ],
+  ['SSLVerifyDeph 2', 'SSLCARevocationCheck chain', null],
+];
+
+/** Choices per line of apache2.conf after ServerRoot, before the Include; same shape. */
+const MAIN_LINES: (string | null)[][] = [
+  ['Define CERTS certs', 'Define CERTS elsewhere', null],
+  ['Define BACKEND backend.test', 'Define BACKEND other.test', 'Define BACKEND 127.0.0.1'],
+  ['Define DEPTH 2', 'Define DEPTH 1', 'Define DEPTH 4'],
+  ['ServerName main.test', null],
+  ['Listen 443'],
+  ['SSLCACertificateFile certs/ca.crt', 'SSLCACertificateFile certs/chain.pem', null],
+  ['SSLVerifyDepth 3', 'SSLVerifyDepth 1', null],
+  ['SSLProxyEngine on', null],
+  ['SSLProxyCACertificateFile certs/ca-bundle.pem', null],
+  ['SSLCertificateFile certs/s1.crt\nSSLCertificateKeyFile certs/s1.key', null],
+  [
+    '<Proxy "https://backend.test:9443/*">\n    SSLProxyCheckPeerName off\n</Proxy>',
+    '<Proxy "https://${BACKEND}:9443/*">\n    SSLProxyEngine on\n    SSLProxyVerify none\n</Proxy>',
+    null,
+  ],
+];
+
+/** A seeded PRNG (mulberry32): the same seed gives the same edit sequence on every machine. */
+function randomSource(seed: number): { int: (n: number) => number; pick: <T>(xs: T[]) => T } {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number): number => Math.floor(next() * n);
+  return { int, pick: (xs) => xs[int(xs.length)] };
+}
+
+/** A config file as choices made per line plus blank lines inserted (0-based line indexes). */
+interface ConfigText {
+  choices: number[];
+  blanksAt: number[];
+}
+
+interface Site {
+  name: string;
+  ports: number[];
+  vhosts: ConfigText[];
+}
+
+/** The tree on disk, kept in memory so edits can re-render a file. */
+class Tree {
+  readonly root = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'incremental-check-')));
+  readonly entry = join(this.root, 'apache2.conf');
+  readonly main: ConfigText;
+  readonly sites: Site[] = [];
+  private clock = 1_600_000_000;
+  private nextSite = 0;
+
+  constructor(private readonly random: ReturnType<typeof randomSource>) {
+    this.main = { choices: MAIN_LINES.map(() => 0), blanksAt: [] };
+    fs.mkdirSync(join(this.root, 'certs'));
+    fs.mkdirSync(join(this.root, 'peers'));
+    fs.mkdirSync(join(this.root, 'sites-enabled'));
+    SLOTS.forEach((slot, index) => {
+      this.copy(`certs/${slot}.crt`, index % 2 === 0 ? 'server.crt' : 'leaf-int1.crt');
+      this.copy(`certs/${slot}.key`, index % 2 === 0 ? 'server.key' : 'leaf-int1.key');
+    });
+    this.copy('certs/ca.crt', 'root.crt');
+    this.copy('certs/ca-bundle.pem', 'ca-bundle.pem');
+    this.copy('certs/chain.pem', 'intermediates.pem');
+    this.copy('certs/proxy-client.pem', 'client-bundle.pem');
+    this.copy('peers/backend.crt', 'leaf-int1.crt');
+    this.copy('peers/client.crt', 'client.crt');
+    for (let i = 0; i < 7; i++) this.addSite();
+    this.writeMain();
+    for (const dir of ['', 'certs', 'peers', 'sites-enabled']) this.touch(join(this.root, dir));
+  }
+
+  /** Absolute path of a file under the root. */
+  path(name: string): string {
+    return join(this.root, name);
+  }
+
+  /** Sets the file's mtime to the next tick of a clock in the past (never sleeps). */
+  touch(file: string): void {
+    this.clock += 1;
+    fs.utimesSync(file, this.clock, this.clock);
+  }
+
+  copy(name: string, fixture: string): void {
+    const file = this.path(name);
+    fs.writeFileSync(file, fs.readFileSync(join(PKI, fixture)), { mode: 0o600 });
+    this.touch(file);
+  }
+
+  writeMain(): void {
+    const lines = [`ServerRoot "${this.root}"`, ...renderLines(this.main, MAIN_LINES)];
+    this.write(this.entry, [...lines, 'IncludeOptional sites-enabled/*.conf']);
+  }
+
+  writeSite(site: Site): void {
+    const lines = site.vhosts.flatMap((vhost, index) => [
+      `<VirtualHost *:${site.ports[index]}>`,
+      `    ServerName ${site.name}.test`,
+      ...renderLines(vhost, VHOST_LINES).map((line) => indent(line)),
+      '</VirtualHost>',
+    ]);
+    this.write(this.sitePath(site), lines);
+  }
+
+  sitePath(site: Site): string {
+    return this.path(`sites-enabled/${site.name}.conf`);
+  }
+
+  addSite(): Site {
+    this.nextSite += 1;
+    const vhosts = Array.from({ length: 1 + this.random.int(2) }, () => ({
+      choices: VHOST_LINES.map((choices) => this.random.int(choices.length)),
+      blanksAt: [],
+    }));
+    const ports = vhosts.map((_, i) => 8000 + this.nextSite * 10 + i);
+    const site: Site = { name: `site-${this.nextSite}`, ports, vhosts };
+    this.sites.push(site);
+    this.writeSite(site);
+    return site;
+  }
+
+  private write(file: string, lines: string[]): void {
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    this.touch(file);
+  }
+}
+
+function indent(line: string): string {
+  return line
+    .split('\n')
+    .map((part) => `    ${part}`)
+    .join('\n');
+}
+
+/** The chosen lines with the blank lines inserted (an index past the end appends). */
+function renderLines(text: ConfigText, table: (string | null)[][]): string[] {
+  const lines = table.flatMap((choices, i) => {
+    const line = choices[text.choices[i]];
+    return line === null ? [] : line.split('\n');
+  });
+  for (const at of text.blanksAt) lines.splice(Math.min(at, lines.length), 0, '');
+  return lines;
+}
+
+/** What the client's file watcher would report for an edit (server.ts onFilesChanged). */
+interface Change {
+  files: string[];
+  createdOrDeleted: boolean;
+}
+
+/** Applies one random edit to the tree; returns its description and the watcher event. */
+function applyRandomEdit(
+  tree: Tree,
+  random: ReturnType<typeof randomSource>,
+): { what: string; change: Change } {
+  const changed = (what: string, file: string) => ({
+    what,
+    change: { files: [file], createdOrDeleted: false },
+  });
+  const createdOrDeleted = (what: string, file: string) => ({
+    what,
+    change: { files: [file], createdOrDeleted: true },
+  });
+  const kind = random.int(11);
+  if (kind <= 2) {
+    const site = random.pick(tree.sites);
+    const vhost = random.int(site.vhosts.length);
+    const line = random.int(VHOST_LINES.length);
+    const choice = random.int(VHOST_LINES[line].length);
+    site.vhosts[vhost].choices[line] = choice;
+    tree.writeSite(site);
+    const what = `${site.name} vhost ${vhost}: ${lineChoice(VHOST_LINES, line, choice)}`;
+    return changed(what, tree.sitePath(site));
+  }
+  if (kind === 3) {
+    const site = random.pick(tree.sites);
+    const at = random.int(12);
+    site.vhosts[random.int(site.vhosts.length)].blanksAt.push(at);
+    tree.writeSite(site);
+    return changed(`${site.name}: blank line at ${at}`, tree.sitePath(site));
+  }
+  if (kind === 4) {
+    const name = certificateFileName(random);
+    const fixture =
+      name.endsWith('.key') && random.int(5) > 0
+        ? random.pick(KEY_CONTENTS)
+        : random.pick(CERT_CONTENTS);
+    const existed = fs.existsSync(tree.path(name));
+    tree.copy(name, fixture);
+    if (existed) return changed(`${name} := ${fixture}`, tree.path(name));
+    tree.touch(dirname(tree.path(name)));
+    return createdOrDeleted(`${name} created as ${fixture}`, tree.path(name));
+  }
+  if (kind === 5) {
+    const file = tree.path('certs/ca.crt');
+    if (!fs.existsSync(file)) tree.copy('certs/ca.crt', 'root.crt');
+    fs.appendFileSync(file, '\n');
+    tree.touch(file);
+    return changed('certs/ca.crt += newline', file);
+  }
+  if (kind === 6) {
+    const name = certificateFileName(random);
+    const file = tree.path(name);
+    fs.rmSync(file, { force: true });
+    tree.touch(dirname(file));
+    return createdOrDeleted(`${name} deleted`, file);
+  }
+  if (kind === 7) {
+    if (tree.sites.length < 10 && random.int(2) === 0) {
+      const site = tree.addSite();
+      tree.touch(dirname(tree.sitePath(site)));
+      return createdOrDeleted(`${site.name} created`, tree.sitePath(site));
+    }
+    if (tree.sites.length > 4) {
+      const [site] = tree.sites.splice(random.int(tree.sites.length), 1);
+      fs.rmSync(tree.sitePath(site));
+      tree.touch(dirname(tree.sitePath(site)));
+      return createdOrDeleted(`${site.name} deleted`, tree.sitePath(site));
+    }
+    return changed('nothing', tree.entry);
+  }
+  if (kind <= 9) {
+    // Lines 0-2 are the Defines the vhosts use; pick them as often as the rest together.
+    const line = random.int(2) === 0 ? random.int(3) : random.int(MAIN_LINES.length);
+    if (random.int(6) === 0) tree.main.blanksAt.push(random.int(14));
+    else tree.main.choices[line] = random.int(MAIN_LINES[line].length);
+    tree.writeMain();
+    const what = `main: ${lineChoice(MAIN_LINES, line, tree.main.choices[line])}`;
+    return changed(what, tree.entry);
+  }
+  const key = tree.path(`certs/${random.pick(SLOTS)}.key`);
+  if (!fs.existsSync(key)) return changed('nothing', tree.entry);
+  const mode = (fs.statSync(key).mode & 0o777) === 0o600 ? 0o644 : 0o600;
+  fs.chmodSync(key, mode);
+  return changed(`chmod ${mode.toString(8)} ${relative(tree.root, key)}`, key);
+}
+
+/** A chosen line for the edit log: its first line, or `- Name` when the line is left out. */
+function lineChoice(table: (string | null)[][], line: number, choice: number): string {
+  const text = table[line][choice];
+  if (text !== null) return text.split('\n')[0];
+  const named = table[line].find((c) => c !== null) ?? '';
+  return `- ${named.split(' ')[0]}`;
+}
+
+function certificateFileName(random: ReturnType<typeof randomSource>): string {
+  const slot = random.pick(SLOTS);
+  return random.pick([
+    `certs/${slot}.crt`,
+    `certs/${slot}.key`,
+    'certs/chain.pem',
+    'certs/proxy-client.pem',
+    'certs/ca-bundle.pem',
+    'peers/backend.crt',
+    'peers/client.crt',
+  ]);
+}
+
+/** A long-lived checker of one entry, as the language server keeps one per open config. */
+interface IncrementalChecker {
+  options: CheckOptions;
+  notify(change: Change): void;
+}
+
+/** Trusts every file and folder; forgets exactly as server.ts forgetFiles does. */
+function trustingChecker(root: string): IncrementalChecker {
+  const watched = new WatchedFiles(
+    () => true,
+    (file) => (file.startsWith(`${root}/`) || file === root ? root : undefined),
+  );
+  const pki: ForgettingPkiStore = createPkiStore({
+    trusted: () => true,
+    trustedDirectory: () => true,
+  });
+  const texts = new WatchedTextCache(watched);
+  const directories = new WatchedDirectoryCache(watched);
+  const files = {
+    readText: (file: string) => texts.read(file, (path) => readTextOrNothing(path)),
+  };
+  return {
+    options: { cache: createCheckCache(), pki, directories, files },
+    notify({ files: paths, createdOrDeleted }) {
+      if (createdOrDeleted) {
+        watched.forgetAll();
+        pki.forget('all');
+        texts.forgetAll();
+        directories.forgetAll();
+        return;
+      }
+      watched.forget(paths);
+      pki.forget(paths);
+      texts.forget(paths);
+    },
+  };
+}
+
+/** Stats every file on every check and is never told anything. */
+function statingChecker(): IncrementalChecker {
+  return { options: { cache: createCheckCache(), pki: createPkiStore() }, notify: () => {} };
+}
+
+function readTextOrNothing(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks through the caches and afresh; fails with the edits so far when they differ. */
+function assertSameAsFresh(
+  entry: string,
+  shared: CheckOptions,
+  checker: IncrementalChecker,
+  edits: string[],
+): void {
+  const incremental = checkConfig(entry, { ...shared, ...checker.options });
+  const fresh = checkConfig(entry, { ...shared, pki: createPkiStore() });
+  const context = `after ${edits.length} edits (seed ${SEED}):\n  ${edits.join('\n  ')}`;
+  assert.deepEqual(incremental.internalErrors, [], context);
+  assert.deepEqual(fresh.internalErrors, [], context);
+  const differences = findingDifferences(incremental.findings, fresh.findings);
+  if (differences !== '') assert.fail(`findings differ ${context}\n${differences}`);
+  assert.deepEqual(incremental.findings, fresh.findings, `findings order differs ${context}`);
+  assert.deepEqual(
+    new Set(incremental.referencedFiles),
+    new Set(fresh.referencedFiles),
+    `referenced files differ ${context}`,
+  );
+}
+
+/** One line per finding only one side has (rule, file, 1-based line, message), or ''. */
+function findingDifferences(incremental: Finding[], fresh: Finding[]): string {
+  const line = (f: Finding) =>
+    `${f.rule} ${f.file}:${f.range.start.line + 1}:${f.range.start.character} ${f.message}`;
+  const a = incremental.map(line);
+  const b = fresh.map(line);
+  const only = (xs: string[], ys: string[]) => xs.filter((x) => !ys.includes(x));
+  return [
+    ...only(a, b).map((x) => `  incremental only: ${x}`),
+    ...only(b, a).map((x) => `  fresh only:       ${x}`),
+  ].join('\n');
+}
+
+function runSequence(makeChecker: (root: string) => IncrementalChecker): void {
+  const random = randomSource(SEED);
+  const tree = new Tree(random);
+  try {
+    const shared: CheckOptions = { at: AT, discoverPeersIn: tree.root };
+    const checker = makeChecker(tree.root);
+    const edits: string[] = [];
+    assertSameAsFresh(tree.entry, shared, checker, edits);
+    for (let i = 0; i < EDITS; i++) {
+      const edit = applyRandomEdit(tree, random);
+      edits.push(edit.what);
+      checker.notify(edit.change);
+      assertSameAsFresh(tree.entry, shared, checker, edits);
+    }
+  } finally {
+    fs.rmSync(tree.root, { recursive: true, force: true });
+  }
+}
+
+test('incremental: trusted store told of each change equals a fresh check', () => {
+  runSequence((root) => trustingChecker(root));
+});
+
+test('incremental: untrusted store (stat every load) equals a fresh check', () => {
+  runSequence(() => statingChecker());
+});
+
+function peersFor(conf: string): KnownPeers {
+  const sidecar = conf.replace(/\.conf$/, '.peers.json');
+  if (!fs.existsSync(sidecar)) return { clients: [], backends: [] };
+  const raw = JSON.parse(fs.readFileSync(sidecar, 'utf8')) as Partial<KnownPeers>;
+  return {
+    clients: (raw.clients ?? []).map((c) => ({ ...c, certificate: join(RULES, c.certificate) })),
+    backends: (raw.backends ?? []).map((b) => ({
+      ...b,
+      certificate: b.certificate ? join(RULES, b.certificate) : undefined,
+    })),
+  };
+}
+
+test('incremental: every rule fixture checked twice through one cache equals a fresh check', () => {
+  const pki = createPkiStore();
+  for (const name of fs
+    .readdirSync(RULES)
+    .filter((f) => f.endsWith('.conf'))
+    .sort()) {
+    const conf = join(RULES, name);
+    const options: CheckOptions = { serverRoot: RULES, peers: peersFor(conf), at: AT };
+    const cache = createCheckCache();
+    checkConfig(conf, { ...options, cache, pki });
+    const cached = checkConfig(conf, { ...options, cache, pki });
+    const fresh = checkConfig(conf, { ...options, pki: createPkiStore() });
+    assert.deepEqual(cached.findings, fresh.findings, name);
+    assert.deepEqual(new Set(cached.referencedFiles), new Set(fresh.referencedFiles), name);
+  }
+});
