@@ -13,9 +13,15 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
-import { checkConfig, createCheckCache, type CheckOptions } from '../../server/src/engine';
+import {
+  checkConfig,
+  createCheckCache,
+  type CheckCache,
+  type CheckOptions,
+} from '../../server/src/engine';
 import { createPkiStore, type ForgettingPkiStore } from '../../server/src/pki/store';
 import type { Finding } from '../../server/src/findings';
+import type { PkiStore } from '../../server/src/pki/types';
 import type { KnownPeers } from '../../server/src/rules/types';
 import {
   WatchedDirectoryCache,
@@ -25,7 +31,8 @@ import {
 
 const PKI = resolve(__dirname, '../fixtures/pki');
 const RULES = resolve(__dirname, '../fixtures/rules');
-const AT = new Date('2025-06-01T00:00:00Z');
+/** After the fixtures' notBefore (make.sh issues them on the day it runs) and before expiry. */
+const AT = new Date('2030-01-01T00:00:00Z');
 const EDITS = 160;
 const SEED = Number(process.env.INCREMENTAL_SEED ?? '1');
 
@@ -34,7 +41,7 @@ const CERT_CONTENTS = (
   'server.crt leaf-int1.crt leaf-int2.crt expired.crt not-yet-valid.crt cn-only.crt ' +
   'self-signed-leaf.crt ca-as-leaf.crt client.crt client.der serveronly.crt ' +
   'bad-signature.crt root.crt glued-bundle.pem mismatched-bundle.pem client-bundle.pem ' +
-  'ca-bundle.pem intermediates.pem'
+  'ca-bundle.pem intermediates.pem ../rules/weak-crypto-rsa1024.crt'
 ).split(' ');
 /** Fixture files a key slot may be rewritten with. */
 const KEY_CONTENTS = (
@@ -42,6 +49,15 @@ const KEY_CONTENTS = (
   'root.key expired.key client.pk8.key client.key.der'
 ).split(' ');
 const SLOTS = ['s1', 's2', 's3', 's4', 's5', 's6'];
+/** Files under the root that edits rewrite, delete and create again. */
+const CERTIFICATE_FILES = [
+  ...SLOTS.flatMap((slot) => [`certs/${slot}.crt`, `certs/${slot}.key`]),
+  'certs/chain.pem',
+  'certs/proxy-client.pem',
+  'certs/ca-bundle.pem',
+  'peers/backend.crt',
+  'peers/client.crt',
+];
 
 /** Choices per directive line of a vhost; null leaves the line out. Order is render order. */
 const VHOST_LINES: (string | null)[][] = [
@@ -76,7 +92,13 @@ const VHOST_LINES: (string | null)[][] = [
     '<Location "/x/">\n    ProxyPass "https://other.test:9443/"\n</Location>',
     null,
   ],
-  ['SSLVerifyDeph 2', 'SSLCARevocationCheck chain', null],
+  [
+    'SSLVerifyDeph 2',
+    'SSLCARevocationCheck chain',
+    '<Location "/z/">\n    SSLCACertificateFile certs/ca.crt\n</Location>',
+    '</Location>',
+    null,
+  ],
 ];
 
 /** Choices per line of apache2.conf after ServerRoot, before the Include; same shape. */
@@ -85,6 +107,7 @@ const MAIN_LINES: (string | null)[][] = [
   ['Define BACKEND backend.test', 'Define BACKEND other.test', 'Define BACKEND 127.0.0.1'],
   ['Define DEPTH 2', 'Define DEPTH 1', 'Define DEPTH 4'],
   ['ServerName main.test', null],
+  [null, 'Include conf-extra/*.conf'],
   ['Listen 443'],
   ['SSLCACertificateFile certs/ca.crt', 'SSLCACertificateFile certs/chain.pem', null],
   ['SSLVerifyDepth 3', 'SSLVerifyDepth 1', null],
@@ -235,6 +258,7 @@ interface Change {
 function applyRandomEdit(
   tree: Tree,
   random: ReturnType<typeof randomSource>,
+  edits: number,
 ): { what: string; change: Change } {
   const changed = (what: string, file: string) => ({
     what,
@@ -244,7 +268,7 @@ function applyRandomEdit(
     what,
     change: { files: [file], createdOrDeleted: true },
   });
-  const kind = random.int(11);
+  const kind = random.int(12);
   if (kind <= 2) {
     const site = random.pick(tree.sites);
     const vhost = random.int(site.vhosts.length);
@@ -262,8 +286,8 @@ function applyRandomEdit(
     tree.writeSite(site);
     return changed(`${site.name}: blank line at ${at}`, tree.sitePath(site));
   }
-  if (kind === 4) {
-    const name = certificateFileName(random);
+  if (kind <= 5) {
+    const name = random.pick(CERTIFICATE_FILES);
     const fixture =
       name.endsWith('.key') && random.int(5) > 0
         ? random.pick(KEY_CONTENTS)
@@ -274,21 +298,35 @@ function applyRandomEdit(
     tree.touch(dirname(tree.path(name)));
     return createdOrDeleted(`${name} created as ${fixture}`, tree.path(name));
   }
-  if (kind === 5) {
+  if (kind === 6) {
     const file = tree.path('certs/ca.crt');
-    if (!fs.existsSync(file)) tree.copy('certs/ca.crt', 'root.crt');
     fs.appendFileSync(file, '\n');
     tree.touch(file);
     return changed('certs/ca.crt += newline', file);
   }
-  if (kind === 6) {
-    const name = certificateFileName(random);
+  if (kind === 7) {
+    // Deleting only would leave few files to check: past two missing, one comes back instead.
+    if (random.int(3) === 0) {
+      // A name no listing had before: only a fresh directory read finds it.
+      const name = `${random.pick(['certs', 'peers'])}/new-${edits}.${random.pick(['pem', 'key'])}`;
+      tree.copy(name, random.pick([...CERT_CONTENTS, ...KEY_CONTENTS]));
+      tree.touch(dirname(tree.path(name)));
+      return createdOrDeleted(`${name} created`, tree.path(name));
+    }
+    const missing = CERTIFICATE_FILES.filter((name) => !fs.existsSync(tree.path(name)));
+    if (missing.length >= 2) {
+      const name = random.pick(missing);
+      tree.copy(name, random.pick(name.endsWith('.key') ? KEY_CONTENTS : CERT_CONTENTS));
+      tree.touch(dirname(tree.path(name)));
+      return createdOrDeleted(`${name} created again`, tree.path(name));
+    }
+    const name = random.pick(CERTIFICATE_FILES);
     const file = tree.path(name);
     fs.rmSync(file, { force: true });
     tree.touch(dirname(file));
     return createdOrDeleted(`${name} deleted`, file);
   }
-  if (kind === 7) {
+  if (kind === 8) {
     if (tree.sites.length < 10 && random.int(2) === 0) {
       const site = tree.addSite();
       tree.touch(dirname(tree.sitePath(site)));
@@ -302,7 +340,7 @@ function applyRandomEdit(
     }
     return changed('nothing', tree.entry);
   }
-  if (kind <= 9) {
+  if (kind <= 10) {
     // Lines 0-2 are the Defines the vhosts use; pick them as often as the rest together.
     const line = random.int(2) === 0 ? random.int(3) : random.int(MAIN_LINES.length);
     if (random.int(6) === 0) tree.main.blanksAt.push(random.int(14));
@@ -326,24 +364,18 @@ function lineChoice(table: (string | null)[][], line: number, choice: number): s
   return `- ${named.split(' ')[0]}`;
 }
 
-function certificateFileName(random: ReturnType<typeof randomSource>): string {
-  const slot = random.pick(SLOTS);
-  return random.pick([
-    `certs/${slot}.crt`,
-    `certs/${slot}.key`,
-    'certs/chain.pem',
-    'certs/proxy-client.pem',
-    'certs/ca-bundle.pem',
-    'peers/backend.crt',
-    'peers/client.crt',
-  ]);
-}
-
 /** A long-lived checker of one entry, as the language server keeps one per open config. */
 interface IncrementalChecker {
   options: CheckOptions;
   notify(change: Change): void;
 }
+
+/**
+ * A check cache bound to its store, as server.ts makes it: a store with a change journal lets
+ * re-checks skip asking again for unchanged files. Typed to compile whether or not
+ * `createCheckCache` takes the store (it ignores an argument it does not declare).
+ */
+const cacheFor: (pki?: PkiStore) => CheckCache = createCheckCache;
 
 /** Trusts every file and folder; forgets exactly as server.ts forgetFiles does. */
 function trustingChecker(root: string): IncrementalChecker {
@@ -361,7 +393,7 @@ function trustingChecker(root: string): IncrementalChecker {
     readText: (file: string) => texts.read(file, (path) => readTextOrNothing(path)),
   };
   return {
-    options: { cache: createCheckCache(), pki, directories, files },
+    options: { cache: cacheFor(pki), pki, directories, files },
     notify({ files: paths, createdOrDeleted }) {
       if (createdOrDeleted) {
         watched.forgetAll();
@@ -379,7 +411,8 @@ function trustingChecker(root: string): IncrementalChecker {
 
 /** Stats every file on every check and is never told anything. */
 function statingChecker(): IncrementalChecker {
-  return { options: { cache: createCheckCache(), pki: createPkiStore() }, notify: () => {} };
+  const pki = createPkiStore();
+  return { options: { cache: cacheFor(pki), pki }, notify: () => {} };
 }
 
 function readTextOrNothing(file: string): string | undefined {
@@ -405,11 +438,20 @@ function assertSameAsFresh(
   const differences = findingDifferences(incremental.findings, fresh.findings);
   if (differences !== '') assert.fail(`findings differ ${context}\n${differences}`);
   assert.deepEqual(incremental.findings, fresh.findings, `findings order differs ${context}`);
-  assert.deepEqual(
-    new Set(incremental.referencedFiles),
-    new Set(fresh.referencedFiles),
-    `referenced files differ ${context}`,
-  );
+  const extraFiles = onlyIn(incremental.referencedFiles, fresh.referencedFiles);
+  const missingFiles = onlyIn(fresh.referencedFiles, incremental.referencedFiles);
+  if (extraFiles.length > 0 || missingFiles.length > 0) {
+    assert.fail(
+      `referenced files differ ${context}\n  incremental only: ${extraFiles.join(' ')}` +
+        `\n  fresh only: ${missingFiles.join(' ')}`,
+    );
+  }
+}
+
+/** Items of `xs` that `ys` lacks. */
+function onlyIn(xs: string[], ys: string[]): string[] {
+  const others = new Set(ys);
+  return xs.filter((x) => !others.has(x));
 }
 
 /** One line per finding only one side has (rule, file, 1-based line, message), or ''. */
@@ -418,10 +460,9 @@ function findingDifferences(incremental: Finding[], fresh: Finding[]): string {
     `${f.rule} ${f.file}:${f.range.start.line + 1}:${f.range.start.character} ${f.message}`;
   const a = incremental.map(line);
   const b = fresh.map(line);
-  const only = (xs: string[], ys: string[]) => xs.filter((x) => !ys.includes(x));
   return [
-    ...only(a, b).map((x) => `  incremental only: ${x}`),
-    ...only(b, a).map((x) => `  fresh only:       ${x}`),
+    ...onlyIn(a, b).map((x) => `  incremental only: ${x}`),
+    ...onlyIn(b, a).map((x) => `  fresh only:       ${x}`),
   ].join('\n');
 }
 
@@ -434,7 +475,7 @@ function runSequence(makeChecker: (root: string) => IncrementalChecker): void {
     const edits: string[] = [];
     assertSameAsFresh(tree.entry, shared, checker, edits);
     for (let i = 0; i < EDITS; i++) {
-      const edit = applyRandomEdit(tree, random);
+      const edit = applyRandomEdit(tree, random, i);
       edits.push(edit.what);
       checker.notify(edit.change);
       assertSameAsFresh(tree.entry, shared, checker, edits);
