@@ -11,17 +11,29 @@ export class DiagnosticStore {
   /** Entry URI -> target URIs it contributed to. */
   private readonly targetsOf = new Map<string, Set<string>>();
 
-  /** Replaces everything `entry` contributed; returns the target URIs to republish. */
+  /**
+   * Replaces everything `entry` contributed; returns the target URIs whose contribution
+   * changed (a re-check of a 1,000-file tree changes a few).
+   */
   update(entry: string, diagnostics: Map<string, Diagnostic[]>): string[] {
-    const touched = this.withdraw(entry);
+    const touched: string[] = [];
+    for (const target of this.targetsOf.get(entry) ?? []) {
+      if (diagnostics.has(target)) continue;
+      this.withdrawFrom(target, entry);
+      touched.push(target);
+    }
     for (const [target, list] of diagnostics) {
-      const contributions = this.byTarget.get(target) ?? new Map<string, Diagnostic[]>();
+      let contributions = this.byTarget.get(target);
+      if (contributions === undefined) {
+        contributions = new Map();
+        this.byTarget.set(target, contributions);
+      }
+      const before = contributions.get(entry);
       contributions.set(entry, list);
-      this.byTarget.set(target, contributions);
-      touched.add(target);
+      if (before === undefined || !sameList(before, list)) touched.push(target);
     }
     this.targetsOf.set(entry, new Set(diagnostics.keys()));
-    return [...touched];
+    return touched;
   }
 
   /** Withdraws `entry`'s contributions; returns the target URIs to republish. */
@@ -48,11 +60,18 @@ export class DiagnosticStore {
 
   private withdraw(entry: string): Set<string> {
     const targets = this.targetsOf.get(entry) ?? new Set<string>();
-    for (const target of targets) {
-      const contributions = this.byTarget.get(target);
-      contributions?.delete(entry);
-      if (contributions?.size === 0) this.byTarget.delete(target);
-    }
+    for (const target of targets) this.withdrawFrom(target, entry);
     return new Set(targets);
   }
+
+  private withdrawFrom(target: string, entry: string): void {
+    const contributions = this.byTarget.get(target);
+    contributions?.delete(entry);
+    if (contributions?.size === 0) this.byTarget.delete(target);
+  }
+}
+
+function sameList(a: Diagnostic[], b: Diagnostic[]): boolean {
+  if (a.length === 0 || b.length === 0) return a.length === b.length;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

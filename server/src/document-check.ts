@@ -75,6 +75,34 @@ function projectFileDiagnostics(project: ProjectFile): Diagnostic[] {
   }));
 }
 
+const lastDependencies = new WeakMap<
+  CheckCache,
+  { files: string[]; referenced: string[]; project: string | undefined; list: string[] }
+>();
+
+/** Config files, files read and the project file, once each; last check's list if the same. */
+function dependencyList(
+  cache: CheckCache | undefined,
+  files: string[],
+  referenced: string[],
+  project: string | undefined,
+): string[] {
+  const last = cache === undefined ? undefined : lastDependencies.get(cache);
+  if (
+    last !== undefined &&
+    last.referenced === referenced &&
+    last.project === project &&
+    last.files.length === files.length &&
+    last.files.every((file, index) => file === files[index])
+  ) {
+    return last.list;
+  }
+  const list = [...new Set([...files, ...referenced])];
+  if (project !== undefined) list.push(project);
+  if (cache !== undefined) lastDependencies.set(cache, { files, referenced, project, list });
+  return list;
+}
+
 /** Runs the check; throws only what the engine throws (the server catches and logs it). */
 export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const { entry, workspaceFolder, settings, buffers } = input;
@@ -99,7 +127,6 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const diagnostics = diagnosticsByUri(result.findings, files, RULES, levels);
   if (project !== null) diagnostics.set(fileUri(project.file), projectFileDiagnostics(project));
 
-  const dependencies = [...new Set([...files, ...result.referencedFiles])];
-  if (project !== null) dependencies.push(project.file);
+  const dependencies = dependencyList(input.cache, files, result.referencedFiles, project?.file);
   return { diagnostics, dependencies, engine: result, options };
 }

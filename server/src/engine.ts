@@ -4,11 +4,12 @@
  */
 import type { Finding } from './findings';
 import { loadConfig } from './config/loader';
-import type { DirectoryReader, LoadOptions, LoadedConfig } from './config/types';
+import type { LoadOptions, LoadedConfig } from './config/types';
 import { buildTopology, TopologyCache } from './model/build';
-import { discoverPeers } from './model/peer-discovery';
+import { DiscoveryMemo, discoverPeers } from './model/peer-discovery';
 import type { KnownPeers, Topology } from './model/types';
 import { createPkiStore } from './pki/store';
+import type { ForgettingPkiStore } from './pki/store';
 import type { LoadedPemFile, PathKind, PkiStore } from './pki/types';
 import { RuleCache, runRules } from './rules/index';
 
@@ -42,10 +43,32 @@ export interface CheckOptions extends LoadOptions {
 export interface CheckCache {
   topology: TopologyCache;
   rules: RuleCache;
+  /**
+   * Files earlier checks read. Results reused on the word of a trusting store are not read
+   * again, so the files they depend on are carried over (reset when every answer is re-asked).
+   */
+  referenced: Set<string>;
+  referencedList: string[];
+  /** The store's change token at the end of the last check; null before the first. */
+  lastToken: number | null;
+  discovery: DiscoveryMemo;
 }
 
-export function createCheckCache(): CheckCache {
-  return { topology: new TopologyCache(), rules: new RuleCache() };
+/**
+ * A cache for the checks of one config. Give it the store it will be used with: a store that
+ * trusts paths (`ForgettingPkiStore`) lets a re-check skip asking again for unchanged files.
+ */
+export function createCheckCache(pki?: PkiStore): CheckCache {
+  const changes =
+    pki !== undefined && 'changes' in pki ? (pki as ForgettingPkiStore).changes : undefined;
+  return {
+    topology: new TopologyCache(),
+    rules: new RuleCache(changes),
+    referenced: new Set(),
+    referencedList: [],
+    lastToken: null,
+    discovery: new DiscoveryMemo(changes),
+  };
 }
 
 export interface CheckResult {
@@ -71,9 +94,7 @@ export function checkConfig(entry: string, options: CheckOptions = {}): CheckRes
       apacheVersion,
       opensslVersion: options.opensslVersion ?? DEFAULT_OPENSSL_VERSION,
       expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
-      peers:
-        options.peers ??
-        discovered(options.discoverPeersIn, topology, pki.store, options.directories),
+      peers: options.peers ?? discovered(options.discoverPeersIn, topology, pki.store, options),
     },
     options.cache?.rules,
   );
@@ -81,19 +102,37 @@ export function checkConfig(entry: string, options: CheckOptions = {}): CheckRes
     config,
     topology,
     findings: [...config.findings, ...run.findings],
-    referencedFiles: [...pki.paths],
+    referencedFiles: options.cache ? carriedOver(options.cache, pki.paths) : [...pki.paths],
     internalErrors: run.failures,
   };
+}
+
+/**
+ * This check's reads plus those carried over from earlier checks (see `CheckCache`); the same
+ * array as last time when nothing was added.
+ */
+function carriedOver(cache: CheckCache, read: Set<string>): string[] {
+  const changes = cache.rules.changes;
+  const everythingAsked =
+    changes === undefined || cache.lastToken === null || changes.since(cache.lastToken) === 'all';
+  const before = cache.referenced.size;
+  if (everythingAsked) cache.referenced = new Set(read);
+  else for (const path of read) cache.referenced.add(path);
+  cache.lastToken = changes?.token() ?? null;
+  if (everythingAsked || cache.referenced.size !== before) {
+    cache.referencedList = [...cache.referenced];
+  }
+  return cache.referencedList;
 }
 
 function discovered(
   root: string | undefined,
   topology: Topology,
   pki: PkiStore,
-  directories: DirectoryReader | undefined,
+  options: CheckOptions,
 ): KnownPeers {
   if (root === undefined) return { clients: [], backends: [] };
-  return discoverPeers(root, topology, pki, directories);
+  return discoverPeers(root, topology, pki, options.directories, options.cache?.discovery);
 }
 
 /**

@@ -165,7 +165,7 @@ async function check(uri: string): Promise<void> {
     const buffers = openBuffers();
     let cache = checkCaches.get(uri);
     if (cache === undefined) {
-      cache = createCheckCache();
+      cache = createCheckCache(pki);
       checkCaches.set(uri, cache);
     }
     result = checkDocument({
@@ -202,10 +202,11 @@ async function check(uri: string): Promise<void> {
   // Lens counts come from the findings; a re-check after a certificate change must show.
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
-  publish(
-    store.update(uri, byUri),
-    (target) => firstCheck || target === uri || target === fileUri(entry),
-  );
+  // Unchanged files are not sent again; the checked document always is (clients wait on it).
+  const targets = new Set(store.update(uri, byUri));
+  targets.add(byUri.has(uri) ? uri : fileUri(entry));
+  if (firstCheck) for (const target of byUri.keys()) targets.add(target);
+  publish([...targets], (target) => firstCheck || target === uri || target === fileUri(entry));
   done(true);
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
 }

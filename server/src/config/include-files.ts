@@ -78,6 +78,41 @@ export const DISK_DIRECTORIES: DirectoryReader = {
   },
 };
 
+/** Names matching a pattern, per sorted name list (kept while the list is). */
+const matchesPerList = new WeakMap<string[], Map<string, string[]>>();
+
+function matchingNames(names: string[], pattern: string): string[] {
+  let byPattern = matchesPerList.get(names);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    matchesPerList.set(names, byPattern);
+  }
+  let matching = byPattern.get(pattern);
+  if (matching === undefined) {
+    const matches = componentMatcher(pattern);
+    matching = names.filter((name) => matches(name));
+    byPattern.set(pattern, matching);
+  }
+  return matching;
+}
+
+/** `base/name` for each name, kept per name list and base. */
+const joinedPerList = new WeakMap<string[], Map<string, string[]>>();
+
+function joinedPaths(base: string, names: string[]): string[] {
+  let byBase = joinedPerList.get(names);
+  if (byBase === undefined) {
+    byBase = new Map();
+    joinedPerList.set(names, byBase);
+  }
+  let joined = byBase.get(base);
+  if (joined === undefined) {
+    joined = names.map((name) => path.join(base, name));
+    byBase.set(base, joined);
+  }
+  return joined;
+}
+
 /** Sorted names per entry list: a cached reader hands back the same list while unchanged. */
 const sortedNames = new WeakMap<fs.Dirent[], string[]>();
 
@@ -190,23 +225,25 @@ class Expander {
         }
         continue;
       }
-      const matches = componentMatcher(component);
-      const candidates = entries.filter(
-        (name) => matches(name) && (isLast || kindOf(path.join(next.base, name)) === 'directory'),
-      );
+      const matching = matchingNames(entries, component);
+      const candidates = isLast
+        ? matching
+        : matching.filter((name) => kindOf(path.join(next.base, name)) === 'directory');
       if (candidates.length === 0 && !this.optional) {
         this.result.errors.push(
           `No matches for the wildcard '${component}' in '${next.base}', failing`,
         );
       }
-      for (let index = candidates.length - 1; index >= 0; index--) {
-        const joined = path.join(next.base, candidates[index]);
-        if (isLast) pending.push({ base: joined, index: components.length });
-        else pending.push({ base: joined, index: next.index + 1 });
+      if (isLast) {
+        // Final matches, in order, as plain paths (a known file needs no look at the disk).
+        for (const joined of joinedPaths(next.base, candidates)) {
+          if (!this.knownFile(joined)) this.addPlain(joined);
+          else if (!this.full()) this.result.files.push(joined);
+        }
+        continue;
       }
-      // Final matches are queued with an index past the end; handle them as plain paths.
-      while (pending.length > 0 && pending[pending.length - 1].index === components.length) {
-        this.addPlain((pending.pop() as { base: string }).base);
+      for (let index = candidates.length - 1; index >= 0; index--) {
+        pending.push({ base: path.join(next.base, candidates[index]), index: next.index + 1 });
       }
     }
   }

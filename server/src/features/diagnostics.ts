@@ -47,8 +47,17 @@ export function reportedSeverity(
   return finding.severity ?? rules[finding.rule]?.severity ?? 'error';
 }
 
+const uris = new Map<string, string>();
+
+/** `file://` URI of a local path (kept per path: a re-check converts a thousand of them). */
 export function fileUri(file: string): string {
-  return pathToFileURL(file).href;
+  let uri = uris.get(file);
+  if (uri === undefined) {
+    if (uris.size >= 100_000) uris.clear();
+    uri = pathToFileURL(file).href;
+    uris.set(file, uri);
+  }
+  return uri;
 }
 
 /** The Diagnostic for a finding, or null when its rule is ignored. `data` is passed through. */

@@ -9,20 +9,73 @@ import { DISK_DIRECTORIES } from '../config/include-files';
 import type { DirectoryReader } from '../config/types';
 import { extname, join } from 'node:path';
 import { apacheNameMatches } from '../pki/host-match';
-import { EKU_CLIENT_AUTH, type PkiStore } from '../pki/types';
+import { RecordedReads } from '../pki/recorded-reads';
+import { EKU_CLIENT_AUTH, type PkiStore, type StoreChanges } from '../pki/types';
 import type { FileRef, KnownPeers, Topology, VirtualHostModel } from './types';
 
 const CERT_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.cert']);
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
 export const DISCOVERY_LIMITS = { files: 400, depth: 6 };
 
+/**
+ * The last discovery of one config, kept by the language server: reused while the workspace
+ * folders read, the paths and backends the config names, and the certificates read are the
+ * same (a re-check after a site file edit then walks nothing).
+ */
+export class DiscoveryMemo {
+  root = '';
+  signature = '';
+  walk: { directory: string; entries: Dirent[] | Error }[] = [];
+  files: string[] = [];
+  reads: RecordedReads | null = null;
+  peers: KnownPeers = { clients: [], backends: [] };
+
+  constructor(readonly changes?: StoreChanges) {}
+}
+
 export function discoverPeers(
   root: string,
   topology: Topology,
   pki: PkiStore,
   directories: DirectoryReader = DISK_DIRECTORIES,
+  memo?: DiscoveryMemo,
 ): KnownPeers {
-  const own = new Set(configuredFiles(topology).map((ref) => ref.localPath));
+  if (memo === undefined) return discover(certificateFiles(root, directories, []), topology, pki);
+  const servers = [topology.main, ...topology.vhosts];
+  const signature = servers.map(signatureOf).join('\n');
+  const walkSame = memo.walk.every((step) => directories.read(step.directory) === step.entries);
+  if (memo.root === root && walkSame) {
+    if (memo.signature === signature && memo.reads?.stillSame(pki)) return memo.peers;
+  } else {
+    memo.root = root;
+    memo.walk = [];
+    memo.files = certificateFiles(root, directories, memo.walk);
+  }
+  const reads = new RecordedReads(memo.changes);
+  memo.peers = discover(memo.files, topology, reads.recording(pki));
+  memo.signature = signature;
+  memo.reads = reads;
+  return memo.peers;
+}
+
+/** What discovery reads of one server: the files it names and its TLS backends (per model). */
+const signatures = new WeakMap<VirtualHostModel, string>();
+
+function signatureOf(vhost: VirtualHostModel): string {
+  let signature = signatures.get(vhost);
+  if (signature === undefined) {
+    const own = configuredFiles([vhost]).map((ref) => ref.localPath);
+    const routes = vhost.routes.filter((r) => r.tls).map((r) => `${r.host}:${r.port} ${r.url}`);
+    signature = [...own, '', ...routes].join('\u0000');
+    signatures.set(vhost, signature);
+  }
+  return signature;
+}
+
+function discover(files: string[], topology: Topology, pki: PkiStore): KnownPeers {
+  const own = new Set(
+    configuredFiles([topology.main, ...topology.vhosts]).map((ref) => ref.localPath),
+  );
   const hosts = new Map<string, string>();
   for (const vhost of [topology.main, ...topology.vhosts]) {
     for (const route of vhost.routes) {
@@ -33,7 +86,7 @@ export function discoverPeers(
   }
 
   const peers: KnownPeers = { clients: [], backends: [] };
-  for (const file of certificateFiles(root, directories)) {
+  for (const file of files) {
     if (own.has(file)) continue;
     const leaf = pki.load(file).certificates[0]?.value;
     if (!leaf || leaf.isCA) continue;
@@ -49,7 +102,7 @@ export function discoverPeers(
   return peers;
 }
 
-function configuredFiles(topology: Topology): FileRef[] {
+function configuredFiles(servers: VirtualHostModel[]): FileRef[] {
   const refs: (FileRef | null)[] = [];
   const add = (vhost: VirtualHostModel) => {
     const tls = vhost.tls;
@@ -59,7 +112,7 @@ function configuredFiles(topology: Topology): FileRef[] {
       refs.push(p.machineCertificateFile, p.machineCertificateChainFile, p.caCertificateFile);
     }
   };
-  [topology.main, ...topology.vhosts].forEach(add);
+  servers.forEach(add);
   return refs.filter((r): r is FileRef => r !== null);
 }
 
@@ -76,13 +129,19 @@ function sortedByName(entries: Dirent[]): Dirent[] {
   return kept;
 }
 
-function certificateFiles(root: string, directories: DirectoryReader): string[] {
+/** ...; `walk` receives each directory read with what it answered. */
+function certificateFiles(
+  root: string,
+  directories: DirectoryReader,
+  walk: { directory: string; entries: Dirent[] | Error }[],
+): string[] {
   const found: string[] = [];
   let level = [root];
   for (let depth = 0; depth <= DISCOVERY_LIMITS.depth && level.length > 0; depth++) {
     const next: string[] = [];
     for (const dir of level) {
       const entries = directories.read(dir);
+      walk.push({ directory: dir, entries });
       if (entries instanceof Error) continue;
       for (const entry of sortedByName(entries)) {
         const path = join(dir, entry.name);

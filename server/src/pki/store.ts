@@ -1,5 +1,5 @@
 /**
- * Loads the files directives name, once per (path, size, mtime): every call stats the file
+ * Loads the files directives name, once per (path, size, mtime, mode): every call stats the file
  * (unless the caller trusts it, see `PkiStoreOptions`) and re-reads it only when it changed.
  * Directory listings are kept per directory mtime. Certificates are parsed once per content
  * hash (see `parseCertificate`). All file errors become a `FileProblem`; nothing here throws.
@@ -20,6 +20,7 @@ import type {
   PemBlock,
   PathKind,
   PkiStore,
+  StoreChanges,
 } from './types';
 
 /** How old a directory's mtime must be before its listing is kept (2 s, in ns). */
@@ -30,6 +31,8 @@ const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED 
 interface CachedFile {
   size: bigint;
   mtimeNs: bigint;
+  /** Permission bits are part of the answer (key-permissions), and chmod leaves mtime alone. */
+  mode: bigint;
   loaded: LoadedPemFile;
 }
 
@@ -57,11 +60,16 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
       return withProblem(localPath, statProblem(error), null);
     }
     if (trusted(localPath)) verified.add(localPath);
-    if (known !== undefined && known.size === stats.size && known.mtimeNs === stats.mtimeNs) {
+    if (
+      known !== undefined &&
+      known.size === stats.size &&
+      known.mtimeNs === stats.mtimeNs &&
+      known.mode === stats.mode
+    ) {
       return known.loaded;
     }
     const loaded = loadFile(localPath, stats);
-    files.set(localPath, { size: stats.size, mtimeNs: stats.mtimeNs, loaded });
+    files.set(localPath, { size: stats.size, mtimeNs: stats.mtimeNs, mode: stats.mode, loaded });
     return loaded;
   };
 
@@ -107,7 +115,37 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
     return kind;
   };
 
+  /** What each `forget` call named, in call order (a token is a position in it). */
+  const journal: (ReadonlySet<string> | 'all')[] = [];
+  const unions = new Map<number, ReadonlySet<string> | 'all'>();
+  const changes: StoreChanges = {
+    token: () => journal.length,
+    since(token) {
+      let union = unions.get(token);
+      if (union === undefined) {
+        const named = new Set<string>();
+        union = named;
+        for (const entry of journal.slice(token)) {
+          if (entry === 'all') {
+            union = 'all';
+            break;
+          }
+          for (const path of entry) named.add(path);
+        }
+        unions.set(token, union);
+      }
+      return union;
+    },
+    trusted(read, path) {
+      if (read === 'load') return verified.has(path);
+      if (read === 'listing') return verifiedDirectories.has(path);
+      return kinds.has(path);
+    },
+  };
+
   const forget = (paths: Iterable<string> | 'all'): void => {
+    journal.push(paths === 'all' ? 'all' : new Set(paths));
+    unions.clear();
     if (paths === 'all') {
       verified.clear();
       verifiedDirectories.clear();
@@ -120,7 +158,7 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
     }
   };
 
-  return { load, listDirectory: list, pathKind, forget };
+  return { load, listDirectory: list, pathKind, forget, changes };
 }
 
 function statKind(localPath: string): PathKind {
@@ -156,6 +194,7 @@ export interface ForgettingPkiStore extends PkiStore {
    * when its size or mtime moved.
    */
   forget(paths: Iterable<string> | 'all'): void;
+  changes: StoreChanges;
 }
 
 interface DirectoryListing {

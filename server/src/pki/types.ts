@@ -168,6 +168,22 @@ export interface PkiStore {
   pathKind(localPath: string): PathKind;
 }
 
+/**
+ * What a store with trusted paths (the language server's) can tell about its answers between
+ * checks, so that a cache of results need not ask again for every file it read.
+ */
+export interface StoreChanges {
+  /** A token for now, to pass to `since` later. */
+  token(): number;
+  /** Paths forgotten (told changed) after `token`; 'all' when every path was. */
+  since(token: number): ReadonlySet<string> | 'all';
+  /**
+   * True while the store answers `path` from its cache without looking at the disk: such an
+   * answer stays right until the path is forgotten. Others must be asked again.
+   */
+  trusted(read: 'load' | 'listing' | 'kind', path: string): boolean;
+}
+
 /** `file` is a regular file with size > 0; `other` a FIFO, device or socket. */
 export type PathKind = 'file' | 'empty' | 'directory' | 'other' | 'absent';
 

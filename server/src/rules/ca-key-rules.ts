@@ -8,7 +8,8 @@ import { basename, dirname } from 'node:path';
 import type { Finding } from '../findings';
 import type { FileRef, VirtualHostModel } from '../model/types';
 import { keyMatchesCertificate } from '../pki/keys';
-import type { CertView, KeyView, LoadedPemFile, Located } from '../pki/types';
+import { RecordedReads } from '../pki/recorded-reads';
+import type { CertView, KeyView, LoadedPemFile, Located, PkiStore } from '../pki/types';
 import { atFile, blockLocation } from './finding-helpers';
 import type { RuleContext, RuleFamily } from './types';
 
@@ -17,49 +18,102 @@ const MAX_FOLDER_FILES = 200;
 
 export const caKeyRules: RuleFamily = { config: caKeyFindings };
 
+/** A finding decided: the unique named file it goes on (index), what holds the key, whose. */
+interface Exposure {
+  refIndex: number;
+  where: string;
+  cas: Located<CertView>[];
+}
+
+/** Kept between checks of one config (`RuleContext.keep`). */
+interface CaKeyMemo {
+  signature: string;
+  reads: RecordedReads | null;
+  exposures: Exposure[];
+}
+
+/**
+ * The scan reads every named file and every file beside one; a re-check redoes it only when
+ * the named paths changed (`signature`, built from per-server parts kept per model) or a file
+ * it read did. The findings are then placed on the current refs again (a site file edit moves
+ * its directives without changing what they name).
+ */
 function caKeyFindings(ctx: RuleContext): Finding[] {
+  const memo = ctx.keep?.('ca-key', (): CaKeyMemo => ({
+    signature: '',
+    reads: null,
+    exposures: [],
+  }));
+  const signature = [ctx.topology.main, ...ctx.topology.vhosts].map(signatureOf).join('\n');
+  if (memo !== undefined && memo.signature === signature && memo.reads?.stillSame(ctx.pki)) {
+    return render(ctx, memo.exposures);
+  }
+  const reads = new RecordedReads(ctx.changes);
+  const exposures = decide(namedFileRefs(ctx), reads.recording(ctx.pki));
+  if (memo !== undefined) Object.assign(memo, { signature, reads, exposures });
+  return render(ctx, exposures);
+}
+
+function render(ctx: RuleContext, exposures: Exposure[]): Finding[] {
+  if (exposures.length === 0) return [];
   const refs = namedFileRefs(ctx);
+  return exposures.map((e) => exposure(refs[e.refIndex], e.where, e.cas));
+}
+
+function decide(refs: FileRef[], pki: PkiStore): Exposure[] {
   const caCerts = refs
-    .flatMap((ref) => ctx.pki.load(ref.localPath).certificates)
+    .flatMap((ref) => pki.load(ref.localPath).certificates)
     .filter((c) => c.value.isCA);
   if (caCerts.length === 0) return [];
 
-  const findings: Finding[] = [];
+  const exposures: Exposure[] = [];
   const reported = new Set<string>();
   const exposedIn = (path: string): Located<CertView> | null => {
     if (reported.has(path)) return null;
-    const ca = caOfKeysIn(ctx.pki.load(path), caCerts);
+    const ca = caOfKeysIn(pki.load(path), caCerts);
     if (ca) reported.add(path);
     return ca;
   };
 
-  for (const ref of refs) {
+  refs.forEach((ref, refIndex) => {
     const ca = exposedIn(ref.localPath);
-    if (ca) findings.push(exposure(ref, `${ref.deployedPath} holds`, [ca]));
-  }
+    if (ca) exposures.push({ refIndex, where: `${ref.deployedPath} holds`, cas: [ca] });
+  });
   // One finding per folder, on the first directive naming a file in it.
-  const folders = new Map<string, FileRef>();
-  for (const ref of refs) {
+  const folders = new Map<string, number>();
+  refs.forEach((ref, refIndex) => {
     const folder = dirname(ref.localPath);
-    if (!isPathDirective(ref) && !folders.has(folder)) folders.set(folder, ref);
-  }
-  for (const [folder, ref] of folders) {
-    const entries = ctx.pki.listDirectory(folder).slice(0, MAX_FOLDER_FILES);
+    if (!isPathDirective(ref) && !folders.has(folder)) folders.set(folder, refIndex);
+  });
+  for (const [folder, refIndex] of folders) {
+    const entries = pki.listDirectory(folder).slice(0, MAX_FOLDER_FILES);
     const hits = entries.flatMap((entry) => {
       const ca = exposedIn(entry);
       return ca ? [{ entry, ca }] : [];
     });
     if (hits.length === 0) continue;
     const names = hits.map((h) => basename(h.entry)).join(', ');
-    findings.push(
-      exposure(
-        ref,
-        `The folder of ${ref.deployedPath} holds (${names})`,
-        hits.map((h) => h.ca),
-      ),
-    );
+    exposures.push({
+      refIndex,
+      where: `The folder of ${refs[refIndex].deployedPath} holds (${names})`,
+      cas: hits.map((h) => h.ca),
+    });
   }
-  return findings;
+  return exposures;
+}
+
+/** What decides the scan for one server: the paths it names, in order (kept per model). */
+const signatures = new WeakMap<VirtualHostModel, string>();
+
+function signatureOf(vhost: VirtualHostModel): string {
+  let signature = signatures.get(vhost);
+  if (signature === undefined) {
+    signature = refsOf(vhost)
+      .map((ref) => `${ref.localPath}\u0000${ref.deployedPath}\u0000${isPathDirective(ref)}`)
+      .join('\u0001');
+    signatures.set(vhost, signature);
+  }
+  return signature;
 }
 
 function exposure(ref: FileRef, where: string, cas: Located<CertView>[]): Finding {

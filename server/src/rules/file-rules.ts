@@ -9,6 +9,8 @@ import { resolveServerPath } from '../config/paths';
 import type { ConfigNode, DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
 import type { Finding } from '../findings';
 import { atArgument } from './finding-helpers';
+import { RecordedReads } from '../pki/recorded-reads';
+import type { PathKind, PkiStore } from '../pki/types';
 import type { RuleContext, RuleFamily } from './types';
 
 const FILE_DIRECTIVES = new Set([
@@ -35,21 +37,63 @@ const DIRECTORY_DIRECTIVES = new Set([
 
 export const fileRules: RuleFamily = { config: fileFindings };
 
+/** An item whose path is not what its directive needs; `unmapped`: its folder is absent too. */
+interface Problem {
+  item: FileItem;
+  state: PathKind;
+  unmapped: boolean;
+}
+
+/** Per top-level section, kept between checks: its problems and the path kinds they came from. */
+type SectionProblems = WeakMap<
+  SectionNode,
+  { items: FileItem[]; reads: RecordedReads; problems: Problem[] }
+>;
+
 function fileFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
+  const kept = ctx.keep?.('files', (): SectionProblems => new WeakMap());
+  const problems: Problem[] = [];
+  for (const node of config.nodes) {
+    if (node.kind === 'directive' || kept === undefined) {
+      problems.push(...problemsOf(itemsOfNode(node, config), ctx.pki));
+      continue;
+    }
+    const items = itemsOfNode(node, config);
+    let entry = kept.get(node);
+    if (entry === undefined || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
+      const reads = new RecordedReads(ctx.changes);
+      entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
+      kept.set(node, entry);
+    }
+    problems.push(...entry.problems);
+  }
+  return problemFindings(problems);
+}
+
+function problemsOf(items: FileItem[], pki: PkiStore): Problem[] {
+  const problems: Problem[] = [];
+  for (const item of items) {
+    const state = pki.pathKind(item.localPath);
+    if (item.wantsFile ? state === 'file' : state === 'directory') continue;
+    const unmapped =
+      item.deployedPath === item.localPath &&
+      state === 'absent' &&
+      pki.pathKind(dirname(item.localPath)) === 'absent';
+    problems.push({ item, state, unmapped });
+  }
+  return problems;
+}
+
+/** Unmapped paths are reported once per folder, the later ones as related locations. */
+function problemFindings(problems: Problem[]): Finding[] {
   const findings: Finding[] = [];
   const unmappedFolders = new Map<string, Finding>();
-  const stateOf = (path: string) => ctx.pki.pathKind(path);
-
-  for (const { directive, wantsFile, deployedPath, localPath } of fileItems(config)) {
+  for (const { item, unmapped } of problems) {
+    const { directive, wantsFile, deployedPath, localPath } = item;
     const arg = directive.args[0];
-    const state = stateOf(localPath);
-    const ok = wantsFile ? state === 'file' : state === 'directory';
-    if (ok) continue;
-
-    const mapped = deployedPath !== localPath;
     const folder = dirname(deployedPath);
-    if (!mapped && state === 'absent' && stateOf(dirname(localPath)) === 'absent') {
+    if (unmapped) {
       const existing = unmappedFolders.get(folder);
       if (existing) {
         existing.related?.push({ file: directive.file, range: arg.range, message: deployedPath });
@@ -72,7 +116,7 @@ function fileFindings(ctx: RuleContext): Finding[] {
     const what = wantsFile
       ? `file '${deployedPath}' does not exist or is empty`
       : `directory '${deployedPath}' does not exist`;
-    const where = mapped ? ` (looked for ${localPath})` : '';
+    const where = deployedPath !== localPath ? ` (looked for ${localPath})` : '';
     findings.push(
       atArgument(
         'file-missing',
@@ -106,25 +150,30 @@ interface FileItem {
 const sectionItems = new WeakMap<SectionNode, { resolution: string; items: FileItem[] }>();
 
 /**
- * The file directives of the tree in order. Per top-level section they are kept while the
- * paths resolve alike: sections are immutable and reused across loads of an unchanged tree.
+ * The file directives of a top-level node. Per section they are kept while the paths resolve
+ * alike: sections are immutable and reused across loads of an unchanged tree.
  */
-function fileItems(config: LoadedConfig): FileItem[] {
-  const resolution = `${config.serverRoot}\u0000${JSON.stringify(config.pathMappings)}`;
-  const items: FileItem[] = [];
-  for (const node of config.nodes) {
-    if (node.kind === 'directive') {
-      items.push(...itemsOf([node], config));
-      continue;
-    }
-    let kept = sectionItems.get(node);
-    if (kept === undefined || kept.resolution !== resolution) {
-      kept = { resolution, items: itemsOf([node], config) };
-      sectionItems.set(node, kept);
-    }
-    items.push(...kept.items);
+function itemsOfNode(node: ConfigNode, config: LoadedConfig): FileItem[] {
+  if (node.kind === 'directive') return itemsOf([node], config);
+  const resolution = resolutionOf(config);
+  let kept = sectionItems.get(node);
+  if (kept === undefined || kept.resolution !== resolution) {
+    kept = { resolution, items: itemsOf([node], config) };
+    sectionItems.set(node, kept);
   }
-  return items;
+  return kept.items;
+}
+
+const resolutions = new WeakMap<LoadedConfig, string>();
+
+/** How paths resolve in this config: ServerRoot and path mappings. */
+function resolutionOf(config: LoadedConfig): string {
+  let resolution = resolutions.get(config);
+  if (resolution === undefined) {
+    resolution = `${config.serverRoot}\u0000${JSON.stringify(config.pathMappings)}`;
+    resolutions.set(config, resolution);
+  }
+  return resolution;
 }
 
 function itemsOf(nodes: ConfigNode[], config: LoadedConfig): FileItem[] {

@@ -4,7 +4,8 @@
  */
 import type { Finding } from '../findings';
 import type { VirtualHostModel } from '../model/types';
-import type { LoadedPemFile, PathKind, PkiStore } from '../pki/types';
+import { RecordedReads } from '../pki/recorded-reads';
+import type { PkiStore, StoreChanges } from '../pki/types';
 import { caKeyRules } from './ca-key-rules';
 import { chainRules } from './chain-rules';
 import { clientAuthRules } from './client-auth-rules';
@@ -58,46 +59,14 @@ interface ContextInputs {
 
 interface ServerEntry {
   inputs: ContextInputs;
-  reads: Reads;
+  reads: RecordedReads;
   results: FamilyResult[];
 }
 
 interface ConfigEntry {
   inputs: readonly unknown[];
-  reads: Reads;
+  reads: RecordedReads;
   result: FamilyResult;
-}
-
-/**
- * The answers rules got from the store during one run, by path. The store hands back the same
- * object for a file (and the same array for a listing) while it is unchanged, so a run whose
- * reads all answer the same again would compute the same findings.
- */
-class Reads {
-  private readonly loads = new Map<string, LoadedPemFile>();
-  private readonly listings = new Map<string, string[]>();
-  private readonly kinds = new Map<string, PathKind>();
-
-  recording(pki: PkiStore): PkiStore {
-    return {
-      load: (path) => remember(this.loads, path, pki.load(path)),
-      listDirectory: (path) => remember(this.listings, path, pki.listDirectory(path)),
-      pathKind: (path) => remember(this.kinds, path, pki.pathKind(path)),
-    };
-  }
-
-  sameIn(pki: PkiStore): boolean {
-    for (const [path, answer] of this.loads) if (pki.load(path) !== answer) return false;
-    for (const [path, answer] of this.listings)
-      if (pki.listDirectory(path) !== answer) return false;
-    for (const [path, answer] of this.kinds) if (pki.pathKind(path) !== answer) return false;
-    return true;
-  }
-}
-
-function remember<T>(answers: Map<string, T>, path: string, answer: T): T {
-  answers.set(path, answer);
-  return answer;
 }
 
 /**
@@ -112,10 +81,21 @@ export class RuleCache {
   private readonly servers = new WeakMap<VirtualHostModel, ServerEntry>();
   private readonly configs = new Map<string, ConfigEntry>();
 
+  private readonly kept = new Map<string, unknown>();
+
+  /** `changes`: what the store can tell about its answers between checks (if anything). */
+  constructor(readonly changes?: StoreChanges) {}
+
+  /** Family state kept between checks (`RuleContext.keep`). */
+  keep<T>(family: string, create: () => T): T {
+    if (!this.kept.has(family)) this.kept.set(family, create());
+    return this.kept.get(family) as T;
+  }
+
   server(server: VirtualHostModel, inputs: ContextInputs, pki: PkiStore): FamilyResult[] | null {
     const entry = this.servers.get(server);
     if (entry === undefined || !sameInputs(entry.inputs, inputs)) return null;
-    return entry.reads.sameIn(pki) ? entry.results : null;
+    return entry.reads.stillSame(pki) ? entry.results : null;
   }
 
   keepServer(server: VirtualHostModel, entry: ServerEntry): void {
@@ -125,7 +105,7 @@ export class RuleCache {
   config(family: string, inputs: readonly unknown[], pki: PkiStore): FamilyResult | null {
     const entry = this.configs.get(family);
     if (entry === undefined || !sameList(entry.inputs, inputs)) return null;
-    return entry.reads.sameIn(pki) ? entry.result : null;
+    return entry.reads.stillSame(pki) ? entry.result : null;
   }
 
   keepConfig(family: string, entry: ConfigEntry): void {
@@ -148,7 +128,15 @@ function sameInputs(a: ContextInputs, b: ContextInputs): boolean {
   );
 }
 
-export function runRules(ctx: RuleContext, cache?: RuleCache): RuleRun {
+export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
+  const ctx: RuleContext =
+    cache === undefined
+      ? checkCtx
+      : {
+          ...checkCtx,
+          changes: cache.changes,
+          keep: (family, create) => cache.keep(family, create),
+        };
   const servers = [ctx.topology.main, ...ctx.topology.vhosts];
   const inputs: ContextInputs = {
     main: ctx.topology.main,
@@ -203,7 +191,7 @@ function cachedServerResults(
 ): FamilyResult[] {
   const kept = cache.server(server, inputs, ctx.pki);
   if (kept !== null) return kept;
-  const reads = new Reads();
+  const reads = new RecordedReads(cache.changes);
   let wholeConfig = false;
   const serverCtx: RuleContext = {
     ...ctx,
@@ -232,7 +220,7 @@ function configResult(
   const inputs = family.configInputs(ctx);
   const kept = cache.config(name, inputs, ctx.pki);
   if (kept !== null) return kept;
-  const reads = new Reads();
+  const reads = new RecordedReads(cache.changes);
   const result = run({ ...ctx, pki: reads.recording(ctx.pki) });
   cache.keepConfig(name, { inputs, reads, result });
   return result;

@@ -1,6 +1,6 @@
 import type { Finding, RuleId, Severity } from '../findings';
 import type { KnownPeers, Topology, VirtualHostModel } from '../model/types';
-import type { PkiStore } from '../pki/types';
+import type { PkiStore, StoreChanges } from '../pki/types';
 
 export interface RuleInfo {
   id: RuleId;
@@ -32,6 +32,13 @@ export interface RuleContext {
    * runner then does not reuse that server's findings in a later check.
    */
   readsWholeConfig?: () => void;
+  /**
+   * State a family keeps between checks of the same config (the language server's re-checks),
+   * made by `create` on first use; absent when nothing is kept (the CLI).
+   */
+  keep?: <T>(family: string, create: () => T) => T;
+  /** What the store can tell about its answers between checks (see `RecordedReads`). */
+  changes?: StoreChanges;
 }
 
 /**
