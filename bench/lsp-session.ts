@@ -30,6 +30,11 @@ export interface LspSamples {
   caChangeMs: number[];
   /** The server's VmHWM after all runs, in MiB. */
   serverPeakRssMiB: number | null;
+  /**
+   * Per run, the server's own time for the check (`durationMs` of checkDone: from the check's
+   * start to its diagnostics sent), vhost and CA runs alternating after the first check.
+   */
+  serverCheckMs: number[];
 }
 
 export interface LspBenchInput {
@@ -58,19 +63,26 @@ function peakRssMiB(pid: number | undefined): number | null {
 export async function measureLsp(input: LspBenchInput): Promise<LspSamples> {
   const argv = [...(input.nodeArgs ?? []), input.serverJs, '--stdio'];
   const child = spawn(process.execPath, argv, { stdio: 'pipe' });
-  child.stderr.resume();
+  // BENCH_SERVER_STDERR=1 shows the server's stderr (its stdout is the LSP channel).
+  if (process.env.BENCH_SERVER_STDERR) child.stderr.pipe(process.stderr);
+  else child.stderr.resume();
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
   );
   const doneUri = uriOf(input.config);
   let waiting: (() => void) | null = null;
-  connection.onNotification('httpdMtls/checkDone', (params: { uri: string }) => {
-    if (params.uri !== doneUri || waiting === null) return;
-    const resolve = waiting;
-    waiting = null;
-    resolve();
-  });
+  const serverMs: number[] = [];
+  connection.onNotification(
+    'httpdMtls/checkDone',
+    (params: { uri: string; durationMs: number }) => {
+      if (params.uri !== doneUri || waiting === null) return;
+      serverMs.push(params.durationMs);
+      const resolve = waiting;
+      waiting = null;
+      resolve();
+    },
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
     params.items.map(() => ({})),
@@ -127,7 +139,7 @@ export async function measureLsp(input: LspBenchInput): Promise<LspSamples> {
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
     await exited;
-    return { firstCheckMs, vhostChangeMs, caChangeMs, serverPeakRssMiB };
+    return { firstCheckMs, vhostChangeMs, caChangeMs, serverPeakRssMiB, serverCheckMs: serverMs };
   } finally {
     connection.dispose();
     if (child.exitCode === null) child.kill();

@@ -8,8 +8,8 @@ import type { Diagnostic } from 'vscode-languageserver';
 export class DiagnosticStore {
   /** Target file URI -> contributing entry URI -> diagnostics. */
   private readonly byTarget = new Map<string, Map<string, Diagnostic[]>>();
-  /** Entry URI -> target URIs it contributed to. */
-  private readonly targetsOf = new Map<string, Set<string>>();
+  /** Entry URI -> what it contributed, by target URI (the map given to `update`). */
+  private readonly targetsOf = new Map<string, ReadonlyMap<string, Diagnostic[]>>();
 
   /**
    * Replaces everything `entry` contributed; returns the target URIs whose contribution
@@ -17,7 +17,7 @@ export class DiagnosticStore {
    */
   update(entry: string, diagnostics: Map<string, Diagnostic[]>): string[] {
     const touched: string[] = [];
-    for (const target of this.targetsOf.get(entry) ?? []) {
+    for (const target of this.targetsOf.get(entry)?.keys() ?? []) {
       if (diagnostics.has(target)) continue;
       this.withdrawFrom(target, entry);
       touched.push(target);
@@ -30,9 +30,9 @@ export class DiagnosticStore {
       }
       const before = contributions.get(entry);
       contributions.set(entry, list);
-      if (before === undefined || !sameList(before, list)) touched.push(target);
+      if (before === undefined || !sameDiagnostics(before, list)) touched.push(target);
     }
-    this.targetsOf.set(entry, new Set(diagnostics.keys()));
+    this.targetsOf.set(entry, diagnostics);
     return touched;
   }
 
@@ -59,7 +59,7 @@ export class DiagnosticStore {
   }
 
   private withdraw(entry: string): Set<string> {
-    const targets = this.targetsOf.get(entry) ?? new Set<string>();
+    const targets = [...(this.targetsOf.get(entry)?.keys() ?? [])];
     for (const target of targets) this.withdrawFrom(target, entry);
     return new Set(targets);
   }
@@ -71,7 +71,7 @@ export class DiagnosticStore {
   }
 }
 
-function sameList(a: Diagnostic[], b: Diagnostic[]): boolean {
+function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
   if (a.length === 0 || b.length === 0) return a.length === b.length;
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -17,6 +17,7 @@ import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnos
 import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
 import { mergeLayers, settingsLayer, type Settings } from './settings';
 import type { WatchedTextCache } from './watched-files';
+import { sameItems } from './same-items';
 
 /** Code of diagnostics on `.httpd-mtls.json` itself (not a rule: the file is not a config). */
 export const PROJECT_FILE_CODE = 'project-file';
@@ -75,6 +76,23 @@ function projectFileDiagnostics(project: ProjectFile): Diagnostic[] {
   }));
 }
 
+/** The last project file read per path, with its text: re-checks read it again, unchanged. */
+const projectFiles = new Map<string, { text: string | undefined; project: ProjectFile }>();
+
+function projectFile(
+  file: string,
+  buffers: ReadonlyMap<string, string>,
+  cache: WatchedTextCache | undefined,
+): ProjectFile {
+  const text = buffers.get(file) ?? cache?.read(file, readRegularTextOrNothing);
+  const kept = projectFiles.get(file);
+  if (kept !== undefined && text !== undefined && kept.text === text) return kept.project;
+  const project = readProjectFile(file, text);
+  if (projectFiles.size >= 100) projectFiles.clear();
+  projectFiles.set(file, { text, project });
+  return project;
+}
+
 const lastDependencies = new WeakMap<
   CheckCache,
   { files: string[]; referenced: string[]; project: string | undefined; list: string[] }
@@ -92,8 +110,7 @@ function dependencyList(
     last !== undefined &&
     last.referenced === referenced &&
     last.project === project &&
-    last.files.length === files.length &&
-    last.files.every((file, index) => file === files[index])
+    sameItems(last.files, files)
   ) {
     return last.list;
   }
@@ -111,7 +128,7 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const manifest = findProjectFile(entry, workspaceFolder, (file) =>
     buffers.has(file) ? true : fs.existsSync(file),
   );
-  const project = manifest === null ? null : readProjectFile(manifest, buffers.get(manifest));
+  const project = manifest === null ? null : projectFile(manifest, buffers, input.textCache);
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
   options.files = bufferFirstSource(buffers, input.textCache);
   options.discoverPeersIn = project ? path.dirname(project.file) : base;

@@ -188,7 +188,7 @@ async function check(uri: string): Promise<void> {
   if (documents.get(uri) === undefined) return;
 
   // An untitled buffer is checked under a made-up path; its findings belong to its own URI.
-  const byUri = new Map(result.diagnostics);
+  const byUri = result.diagnostics;
   const entryDiagnostics = byUri.get(fileUri(entry));
   if (entryDiagnostics !== undefined && uriToPath(uri) === null) {
     byUri.delete(fileUri(entry));

@@ -9,8 +9,8 @@ import { DISK_DIRECTORIES } from './config/include-files';
 import type { DirectoryReader } from './config/types';
 import * as path from 'node:path';
 
-/** The extensions `WATCH_GLOBS` in server.ts asks the client to watch (lower case, as typed). */
-const WATCHED_NAME = /\.(pem|crt|key|cer|der|conf)$/;
+/** The names `WATCH_GLOBS` in server.ts asks the client to watch (lower case, as typed). */
+const WATCHED_NAME = /(\.(pem|crt|key|cer|der|conf)|(^|[/\\])\.httpd-mtls\.json)$/;
 /** Folders VS Code leaves out of watching by default (`files.watcherExclude`). */
 const UNWATCHED_SEGMENT = /(^|[/\\])(\.git|\.hg|node_modules)([/\\]|$)/;
 

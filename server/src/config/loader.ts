@@ -212,6 +212,12 @@ class Loader {
       }
       frames.push(this.openFile(file, text, frame.out, frame.includeChain));
     }
+    // Files the loader would pass through unchanged are appended as they are (a site file of
+    // <VirtualHost> sections); walking them one frame at a time gives the same nodes.
+    if (frames.every((opened) => isInertFile(opened.nodes))) {
+      for (const opened of frames) for (const child of opened.nodes) frame.out.push(child);
+      return;
+    }
     // The stack is LIFO: push the last file first so the first is read first.
     for (let index = frames.length - 1; index >= 0; index--) this.stack.push(frames[index]);
   }
@@ -286,6 +292,22 @@ const LOADER_DIRECTIVES = new Set([
   'include',
   'includeoptional',
 ]);
+
+const inertFiles = new WeakMap<readonly ConfigNode[], boolean>();
+
+/** Every top-level node of a parsed file loads as itself (see `isInert`), kept per file. */
+function isInertFile(nodes: readonly ConfigNode[]): boolean {
+  let inert = inertFiles.get(nodes);
+  if (inert === undefined) {
+    inert = nodes.every((node) =>
+      node.kind === 'section'
+        ? isInert(node)
+        : !hasOwnVariables(node) && !LOADER_DIRECTIVES.has(node.name.toLowerCase()),
+    );
+    inertFiles.set(nodes, inert);
+  }
+  return inert;
+}
 
 function hasOwnVariables(node: ConfigNode): boolean {
   return node.name.includes('${') || node.args.some((word) => word.value.includes('${'));

@@ -91,6 +91,8 @@ export function toDiagnostic(
 }
 
 /** Groups findings into diagnostics per file URI; every file in `files` gets an entry. */
+const NONE: Diagnostic[] = [];
+
 export function diagnosticsByUri(
   findings: Finding[],
   files: Iterable<string>,
@@ -98,15 +100,16 @@ export function diagnosticsByUri(
   levels: RuleLevels,
 ): Map<string, Diagnostic[]> {
   const byUri = new Map<string, Diagnostic[]>();
-  for (const file of files) byUri.set(fileUri(file), []);
+  // Most files of a big tree have nothing: they share one empty list (never pushed to).
+  for (const file of files) byUri.set(fileUri(file), NONE);
 
   for (const finding of findings) {
     const diagnostic = toDiagnostic(finding, rules, levels);
     if (diagnostic === null) continue;
     const uri = fileUri(finding.file);
-    const list = byUri.get(uri) ?? [];
-    list.push(diagnostic);
-    byUri.set(uri, list);
+    const list = byUri.get(uri);
+    if (list === undefined || list === NONE) byUri.set(uri, [diagnostic]);
+    else list.push(diagnostic);
   }
   return byUri;
 }

@@ -19,6 +19,7 @@ import type {
 } from './types';
 import { parseListeners, vhostPort } from './listeners';
 import { compareVersions } from '../versions';
+import { sameItems } from '../same-items';
 
 export interface ModelOptions {
   /** Target httpd version, e.g. `2.4.71`. */
@@ -82,16 +83,14 @@ function sameMainKey(a: MainKey, b: MainKey): boolean {
 }
 
 function sameScope(a: RawScope, b: RawScope): boolean {
-  const sameList = <T>(x: readonly T[], y: readonly T[]) =>
-    x.length === y.length && x.every((item, index) => item === y[index]);
   const sameSections = (x: RawScope['proxies'], y: RawScope['proxies']) =>
     x.length === y.length &&
     x.every(
-      (item, i) => item.section === y[i].section && sameList(item.directives, y[i].directives),
+      (item, i) => item.section === y[i].section && sameItems(item.directives, y[i].directives),
     );
   return (
     a.section === b.section &&
-    sameList(a.directives, b.directives) &&
+    sameItems(a.directives, b.directives) &&
     sameSections(a.locations, b.locations) &&
     sameSections(a.proxies, b.proxies)
   );

@@ -12,6 +12,7 @@ import { apacheNameMatches } from '../pki/host-match';
 import { RecordedReads } from '../pki/recorded-reads';
 import { EKU_CLIENT_AUTH, type PkiStore, type StoreChanges } from '../pki/types';
 import type { FileRef, KnownPeers, Topology, VirtualHostModel } from './types';
+import { sameItems } from '../same-items';
 
 const CERT_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.cert']);
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
@@ -24,7 +25,7 @@ export const DISCOVERY_LIMITS = { files: 400, depth: 6 };
  */
 export class DiscoveryMemo {
   root = '';
-  signature = '';
+  signature: string[] = [];
   walk: { directory: string; entries: Dirent[] | Error }[] = [];
   files: string[] = [];
   reads: RecordedReads | null = null;
@@ -42,10 +43,10 @@ export function discoverPeers(
 ): KnownPeers {
   if (memo === undefined) return discover(certificateFiles(root, directories, []), topology, pki);
   const servers = [topology.main, ...topology.vhosts];
-  const signature = servers.map(signatureOf).join('\n');
+  const signature = servers.map(signatureOf);
   const walkSame = memo.walk.every((step) => directories.read(step.directory) === step.entries);
   if (memo.root === root && walkSame) {
-    if (memo.signature === signature && memo.reads?.stillSame(pki)) return memo.peers;
+    if (sameItems(memo.signature, signature) && memo.reads?.stillSame(pki)) return memo.peers;
   } else {
     memo.root = root;
     memo.walk = [];

@@ -12,6 +12,7 @@ import { RecordedReads } from '../pki/recorded-reads';
 import type { CertView, KeyView, LoadedPemFile, Located, PkiStore } from '../pki/types';
 import { atFile, blockLocation } from './finding-helpers';
 import type { RuleContext, RuleFamily } from './types';
+import { sameItems } from '../same-items';
 
 /** Files read per folder: a system folder (/etc/ssl/certs) must not slow every check down. */
 const MAX_FOLDER_FILES = 200;
@@ -27,7 +28,7 @@ interface Exposure {
 
 /** Kept between checks of one config (`RuleContext.keep`). */
 interface CaKeyMemo {
-  signature: string;
+  signature: string[];
   reads: RecordedReads | null;
   exposures: Exposure[];
 }
@@ -40,12 +41,16 @@ interface CaKeyMemo {
  */
 function caKeyFindings(ctx: RuleContext): Finding[] {
   const memo = ctx.keep?.('ca-key', (): CaKeyMemo => ({
-    signature: '',
+    signature: [],
     reads: null,
     exposures: [],
   }));
-  const signature = [ctx.topology.main, ...ctx.topology.vhosts].map(signatureOf).join('\n');
-  if (memo !== undefined && memo.signature === signature && memo.reads?.stillSame(ctx.pki)) {
+  const signature = [ctx.topology.main, ...ctx.topology.vhosts].map(signatureOf);
+  if (
+    memo !== undefined &&
+    sameItems(memo.signature, signature) &&
+    memo.reads?.stillSame(ctx.pki)
+  ) {
     return render(ctx, memo.exposures);
   }
   const reads = new RecordedReads(ctx.changes);
@@ -139,14 +144,10 @@ const matches = new WeakMap<
 function caOfKeysIn(file: LoadedPemFile, caCerts: Located<CertView>[]): Located<CertView> | null {
   if (file.problem || file.keys.length === 0) return null;
   const kept = matches.get(file);
-  if (kept !== undefined && sameList(kept.cas, caCerts)) return kept.ca;
+  if (kept !== undefined && sameItems(kept.cas, caCerts)) return kept.ca;
   const ca = matchingCa(file.keys, caCerts);
   matches.set(file, { cas: caCerts, ca });
   return ca;
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /** The CA certificate one of `keys` belongs to; null when none does. */

@@ -20,6 +20,7 @@ import { revocationRules } from './revocation-rules';
 import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
 import { weakCryptoRules } from './weak-crypto-rules';
+import { sameItems } from '../same-items';
 
 export const RULE_FAMILIES: Record<string, RuleFamily> = {
   directives: directiveRules,
@@ -104,17 +105,13 @@ export class RuleCache {
 
   config(family: string, inputs: readonly unknown[], pki: PkiStore): FamilyResult | null {
     const entry = this.configs.get(family);
-    if (entry === undefined || !sameList(entry.inputs, inputs)) return null;
+    if (entry === undefined || !sameItems(entry.inputs, inputs)) return null;
     return entry.reads.stillSame(pki) ? entry.result : null;
   }
 
   keepConfig(family: string, entry: ConfigEntry): void {
     this.configs.set(family, entry);
   }
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function sameInputs(a: ContextInputs, b: ContextInputs): boolean {
