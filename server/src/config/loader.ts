@@ -88,7 +88,8 @@ class Loader {
       this.report('include-missing', this.entry, { start: zero(), end: zero() }, message);
       return root;
     }
-    this.stack.push(this.openFile(this.entry, text, root, []));
+    const nodes = this.parseFile(this.entry, text);
+    this.stack.push({ nodes, next: 0, out: root, includeChain: [this.entry] });
     while (this.stack.length > 0) {
       const frame = this.stack[this.stack.length - 1];
       const node = frame.nodes[frame.next++];
@@ -99,12 +100,12 @@ class Loader {
     return root;
   }
 
-  /** Parses and records a file; returns the frame that reads it (not yet on the stack). */
-  private openFile(file: string, text: string, out: ConfigNode[], chain: readonly string[]) {
+  /** Parses and records a file (in read order); returns its nodes. */
+  private parseFile(file: string, text: string): readonly ConfigNode[] {
     const parsed = parseConfigCached(text, file);
     this.files.push(file);
     for (const finding of parsed.findings) this.findings.push(finding);
-    return { nodes: parsed.nodes, next: 0, out, includeChain: [...chain, file] };
+    return parsed.nodes;
   }
 
   private substitute(text: string, file: string, at: Range): string {
@@ -195,7 +196,7 @@ class Loader {
       this.report('include-missing', node.file, target.range, `Include/IncludeOptional: ${error}`);
     }
 
-    const frames: Frame[] = [];
+    const opened: { file: string; nodes: readonly ConfigNode[] }[] = [];
     for (const file of expansion.files) {
       if (frame.includeChain.includes(file) || frame.includeChain.length >= MAX_INCLUDE_DEPTH) {
         const message =
@@ -210,16 +211,24 @@ class Loader {
         this.report('include-missing', node.file, target.range, message);
         continue;
       }
-      frames.push(this.openFile(file, text, frame.out, frame.includeChain));
+      opened.push({ file, nodes: this.parseFile(file, text) });
     }
     // Files the loader would pass through unchanged are appended as they are (a site file of
     // <VirtualHost> sections); walking them one frame at a time gives the same nodes.
-    if (frames.every((opened) => isInertFile(opened.nodes))) {
-      for (const opened of frames) for (const child of opened.nodes) frame.out.push(child);
+    if (opened.every((one) => isInertFile(one.nodes))) {
+      for (const one of opened) for (const child of one.nodes) frame.out.push(child);
       return;
     }
     // The stack is LIFO: push the last file first so the first is read first.
-    for (let index = frames.length - 1; index >= 0; index--) this.stack.push(frames[index]);
+    for (let index = opened.length - 1; index >= 0; index--) {
+      const { file, nodes } = opened[index];
+      this.stack.push({
+        nodes,
+        next: 0,
+        out: frame.out,
+        includeChain: [...frame.includeChain, file],
+      });
+    }
   }
 
   private section(node: SectionNode, frame: Frame): void {

@@ -103,7 +103,7 @@ function directiveFindings(ctx: RuleContext): Finding[] {
     const key: string = modulesKey;
     const kept = sectionResults.get(node);
     if (kept !== undefined && kept.modules === key) {
-      findings.push(...kept.findings);
+      if (kept.findings.length > 0) findings.push(...kept.findings);
       for (const name of kept.loads) load(name);
       continue;
     }
@@ -130,15 +130,20 @@ function innerPlace(section: SectionNode, outer: Place): Place {
 
 /** Names given to LoadModule anywhere in the effective tree. */
 function loadedModules(nodes: readonly ConfigNode[]): string[] {
-  return nodes.flatMap((node) => {
-    if (node.kind === 'directive') return loadModuleName(node);
+  const loaded: string[] = [];
+  for (const node of nodes) {
+    if (node.kind === 'directive') {
+      loaded.push(...loadModuleName(node));
+      continue;
+    }
     let names = sectionModules.get(node);
     if (names === undefined) {
       names = [...walkDirectives(node.children)].flatMap(loadModuleName);
       sectionModules.set(node, names);
     }
-    return names;
-  });
+    if (names.length > 0) loaded.push(...names);
+  }
+  return loaded;
 }
 
 function loadModuleName(node: DirectiveNode): string[] {

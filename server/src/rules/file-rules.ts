@@ -66,7 +66,7 @@ function fileFindings(ctx: RuleContext): Finding[] {
       entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
       kept.set(node, entry);
     }
-    problems.push(...entry.problems);
+    if (entry.problems.length > 0) problems.push(...entry.problems);
   }
   return problemFindings(problems);
 }

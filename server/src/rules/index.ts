@@ -160,8 +160,11 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
     if (family.server === undefined) return;
     for (const results of perServer) {
       const result = results[index];
-      if (Array.isArray(result)) findings.push(...result);
-      else if (!failed.has(name)) failed.set(name, result.error);
+      if (!Array.isArray(result)) {
+        if (!failed.has(name)) failed.set(name, result.error);
+      } else if (result.length > 0) {
+        findings.push(...result);
+      }
     }
   });
   const failures = [...failed].map(([family, error]) => ({ family, error }));
