@@ -51,13 +51,6 @@ export class RecordedReads {
     return true;
   }
 
-  /** Every path read, for file watching. */
-  *paths(): Generator<string> {
-    yield* this.loads.keys();
-    yield* this.listings.keys();
-    yield* this.kinds.keys();
-  }
-
   private noted<T>(
     read: 'load' | 'listing' | 'kind',
     path: string,

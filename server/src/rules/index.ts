@@ -20,7 +20,6 @@ import { revocationRules } from './revocation-rules';
 import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
 import { weakCryptoRules } from './weak-crypto-rules';
-import { sameItems } from '../same-items';
 
 export const RULE_FAMILIES: Record<string, RuleFamily> = {
   directives: directiveRules,
@@ -64,24 +63,15 @@ interface ServerEntry {
   results: FamilyResult[];
 }
 
-interface ConfigEntry {
-  inputs: readonly unknown[];
-  reads: RecordedReads;
-  result: FamilyResult;
-}
-
 /**
  * Findings kept between checks of one config. `server` rules: per server model. The topology
  * hands back the same model object for a vhost whose section and main server did not change
  * (model/build.ts `TopologyCache`); its findings are reused when the context inputs are the
  * same and every file the rules read answers with the same object as before. A server whose
- * rules read the whole config is not kept. `config` rules with `configInputs`: per family,
- * while those inputs are the same objects and the reads answer the same.
+ * rules read the whole config is not kept. `config` rules keep their own state (`keep`).
  */
 export class RuleCache {
   private readonly servers = new WeakMap<VirtualHostModel, ServerEntry>();
-  private readonly configs = new Map<string, ConfigEntry>();
-
   private readonly kept = new Map<string, unknown>();
 
   /** `changes`: what the store can tell about its answers between checks (if anything). */
@@ -101,16 +91,6 @@ export class RuleCache {
 
   keepServer(server: VirtualHostModel, entry: ServerEntry): void {
     this.servers.set(server, entry);
-  }
-
-  config(family: string, inputs: readonly unknown[], pki: PkiStore): FamilyResult | null {
-    const entry = this.configs.get(family);
-    if (entry === undefined || !sameItems(entry.inputs, inputs)) return null;
-    return entry.reads.stillSame(pki) ? entry.result : null;
-  }
-
-  keepConfig(family: string, entry: ConfigEntry): void {
-    this.configs.set(family, entry);
   }
 }
 
@@ -153,7 +133,7 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
   const failed = new Map<string, unknown>();
   FAMILIES.forEach(([name, family], index) => {
     if (family.config !== undefined) {
-      const result = configResult(ctx, name, family, cache);
+      const result = configResult(ctx, family);
       if (Array.isArray(result)) findings.push(...result);
       else failed.set(name, result.error);
     }
@@ -203,25 +183,10 @@ function cachedServerResults(
   return results;
 }
 
-function configResult(
-  ctx: RuleContext,
-  name: string,
-  family: RuleFamily,
-  cache: RuleCache | undefined,
-): FamilyResult {
-  const run = (runCtx: RuleContext): FamilyResult => {
-    try {
-      return family.config?.(runCtx) ?? [];
-    } catch (error) {
-      return { error };
-    }
-  };
-  if (cache === undefined || family.configInputs === undefined) return run(ctx);
-  const inputs = family.configInputs(ctx);
-  const kept = cache.config(name, inputs, ctx.pki);
-  if (kept !== null) return kept;
-  const reads = new RecordedReads(cache.changes);
-  const result = run({ ...ctx, pki: reads.recording(ctx.pki) });
-  cache.keepConfig(name, { inputs, reads, result });
-  return result;
+function configResult(ctx: RuleContext, family: RuleFamily): FamilyResult {
+  try {
+    return family.config?.(ctx) ?? [];
+  } catch (error) {
+    return { error };
+  }
 }

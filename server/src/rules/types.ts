@@ -51,11 +51,4 @@ export interface RuleContext {
 export interface RuleFamily {
   server?: (ctx: RuleContext, server: VirtualHostModel) => Finding[];
   config?: (ctx: RuleContext) => Finding[];
-  /**
-   * For a `config` family: everything its findings depend on besides the files it reads, as
-   * objects that stay the same while unchanged (file refs of reused models). When they are
-   * the same as last check, element by element, and every read answers the same, the
-   * language server reuses the findings.
-   */
-  configInputs?: (ctx: RuleContext) => readonly unknown[];
 }

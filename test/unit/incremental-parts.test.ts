@@ -1,0 +1,177 @@
+/**
+ * The pieces re-checks are built from, one by one: recorded store answers and the store's
+ * change journal, trusted directory listings and kinds, the diagnostics store reporting only
+ * changed files, and the loader handing back the same objects for an unchanged tree.
+ * (test/unit/incremental-check.test.ts checks the whole against fresh checks.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
+import { loadConfig } from '../../server/src/config/loader';
+import { DiagnosticStore } from '../../server/src/diagnostic-store';
+import { RecordedReads } from '../../server/src/pki/recorded-reads';
+import { createPkiStore } from '../../server/src/pki/store';
+import type { PkiStore } from '../../server/src/pki/types';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'pki');
+const scratch = mkdtempSync(join(tmpdir(), 'incremental-parts-'));
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function copy(fixture: string, name: string): string {
+  const file = join(scratch, name);
+  copyFileSync(join(FIXTURES, fixture), file);
+  return file;
+}
+
+/** A store that counts the loads reaching it. */
+function counting(inner: PkiStore): { store: PkiStore; loads: () => number } {
+  let loads = 0;
+  return {
+    loads: () => loads,
+    store: {
+      load: (path) => {
+        loads++;
+        return inner.load(path);
+      },
+      listDirectory: (path) => inner.listDirectory(path),
+      pathKind: (path) => inner.pathKind(path),
+    },
+  };
+}
+
+test('recorded reads of trusted files hold without asking again until their path is forgotten', () => {
+  const certificate = copy('client.crt', 'recorded.crt');
+  const other = copy('server.crt', 'other.crt');
+  const pki = createPkiStore({ trusted: () => true });
+  const reads = new RecordedReads(pki.changes);
+  reads.recording(pki).load(certificate);
+
+  const probe = counting(pki);
+  pki.forget([other]);
+  assert.equal(reads.stillSame(probe.store), true);
+  assert.equal(probe.loads(), 0, 'an unrelated change costs no load');
+
+  copyFileSync(join(FIXTURES, 'server.crt'), certificate);
+  pki.forget([certificate]);
+  assert.equal(reads.stillSame(probe.store), false, 'the file it read changed');
+});
+
+test('forget("all") makes recorded reads ask again; the same answers still hold', () => {
+  const certificate = copy('client.crt', 'all.crt');
+  const pki = createPkiStore({ trusted: () => true });
+  const reads = new RecordedReads(pki.changes);
+  reads.recording(pki).load(certificate);
+  pki.forget('all');
+  const probe = counting(pki);
+  assert.equal(reads.stillSame(probe.store), true);
+  assert.equal(probe.loads(), 1);
+});
+
+test('reads of untrusted files are asked again every time', () => {
+  const certificate = copy('client.crt', 'untrusted.crt');
+  const pki = createPkiStore();
+  const reads = new RecordedReads(pki.changes);
+  reads.recording(pki).load(certificate);
+  const probe = counting(pki);
+  assert.equal(reads.stillSame(probe.store), true);
+  assert.equal(probe.loads(), 1);
+  writeFileSync(certificate, '');
+  assert.equal(reads.stillSame(probe.store), false);
+});
+
+test('a chmod gives a new answer (mode is part of the cached file)', () => {
+  const key = copy('client.key', 'mode.key');
+  chmodSync(key, 0o600);
+  const pki = createPkiStore();
+  const before = pki.load(key);
+  chmodSync(key, 0o644);
+  const after = pki.load(key);
+  assert.notEqual(after, before);
+  assert.equal(after.mode, 0o644);
+});
+
+test('a trusted folder listing and a trusted kind stand until forget("all")', () => {
+  const folder = join(scratch, 'listed');
+  mkdirSync(folder);
+  copy('client.crt', 'listed/a.pem');
+  const pki = createPkiStore({ trusted: () => true, trustedDirectory: () => true });
+  const listing = pki.listDirectory(folder);
+  assert.equal(pki.pathKind(join(folder, 'a.pem')), 'file');
+  copy('client.crt', 'listed/b.pem');
+  writeFileSync(join(folder, 'a.pem'), '');
+  assert.equal(pki.listDirectory(folder), listing, 'no look at the folder before the event');
+  assert.equal(pki.pathKind(join(folder, 'a.pem')), 'file');
+  pki.forget('all');
+  assert.equal(pki.listDirectory(folder).length, 2);
+  assert.equal(pki.pathKind(join(folder, 'a.pem')), 'empty');
+});
+
+test('the diagnostics store reports only files whose list changed', () => {
+  const store = new DiagnosticStore();
+  const diagnostic: Diagnostic = {
+    range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
+    message: 'x',
+  };
+  const first = new Map([
+    ['file:///a', []],
+    ['file:///b', [diagnostic]],
+    ['file:///c', []],
+  ]);
+  assert.deepEqual(store.update('entry', first).sort(), ['file:///a', 'file:///b', 'file:///c']);
+  const second = new Map([
+    ['file:///a', []],
+    ['file:///b', [diagnostic]],
+    ['file:///d', [diagnostic]],
+  ]);
+  assert.deepEqual(store.update('entry', second).sort(), ['file:///c', 'file:///d']);
+  assert.deepEqual(store.diagnosticsFor('file:///c'), []);
+  assert.deepEqual(store.diagnosticsFor('file:///d'), [diagnostic]);
+  assert.deepEqual(store.update('entry', new Map([['file:///b', []]])).sort(), [
+    'file:///a',
+    'file:///b',
+    'file:///d',
+  ]);
+});
+
+test('loading an unchanged tree again yields the same vhost sections', () => {
+  const root = join(scratch, 'tree');
+  mkdirSync(join(root, 'sites'), { recursive: true });
+  writeFileSync(
+    join(root, 'main.conf'),
+    `ServerRoot "${root}"\nDefine NAME a.test\nInclude sites/*.conf\n`,
+  );
+  writeFileSync(
+    join(root, 'sites', 'plain.conf'),
+    '<VirtualHost *:443>\nServerName p\n</VirtualHost>\n',
+  );
+  writeFileSync(
+    join(root, 'sites', 'var.conf'),
+    '<VirtualHost *:443>\nServerName ${NAME}\n</VirtualHost>\n',
+  );
+  const first = loadConfig(join(root, 'main.conf'));
+  const second = loadConfig(join(root, 'main.conf'));
+  const sections = (nodes: typeof first.nodes) => nodes.filter((n) => n.kind === 'section');
+  assert.equal(sections(second.nodes)[0], sections(first.nodes)[0], 'an inert section is reused');
+  assert.notEqual(
+    sections(second.nodes)[1],
+    sections(first.nodes)[1],
+    'a section with ${} is walked',
+  );
+  const varName = sections(second.nodes)[1];
+  assert.equal(
+    varName.kind === 'section' &&
+      varName.children[0].kind === 'directive' &&
+      varName.children[0].args[0].value,
+    'a.test',
+  );
+
+  writeFileSync(
+    join(root, 'sites', 'plain.conf'),
+    '<VirtualHost *:443>\nServerName q\n</VirtualHost>\n',
+  );
+  const third = loadConfig(join(root, 'main.conf'));
+  assert.notEqual(sections(third.nodes)[0], sections(second.nodes)[0], 'an edited file is new');
+});
