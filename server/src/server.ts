@@ -265,7 +265,8 @@ function forgetFiles(files: string[], createdOrDeleted: boolean): void {
     directories.forgetAll();
     return;
   }
-  watchedFiles.forget(files);
+  // Whether a path is watched does not change with its content (a symlink put in its place
+  // is a delete and a create), so the answers in watchedFiles stay.
   pki.forget(files);
   textCache.forget(files);
 }

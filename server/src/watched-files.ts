@@ -15,10 +15,11 @@ const WATCHED_NAME = /(\.(pem|crt|key|cer|der|conf)|(^|[/\\])\.httpd-mtls\.json)
 const UNWATCHED_SEGMENT = /(^|[/\\])(\.git|\.hg|node_modules)([/\\]|$)/;
 
 /**
- * Answers, once per path until forgotten, whether the client watches it: the client said it
- * watches files, the path is inside a workspace folder (clients watch nothing else), its name
- * matches the globs, it is outside the default-excluded folders, and no component of it is a
- * symlink (an event names the path that changed, not the links that lead to it).
+ * Answers, once per path until `forgetAll` (a created or deleted file), whether the client
+ * watches it: the client said it watches files, the path is inside a workspace folder
+ * (clients watch nothing else), its name matches the globs, it is outside the default-excluded
+ * folders, and no component of it is a symlink (an event names the path that changed, not
+ * the links that lead to it). A content change leaves the answer as it is.
  */
 export class WatchedFiles {
   private readonly answers = new Map<string, boolean>();
@@ -54,10 +55,6 @@ export class WatchedFiles {
       this.answers.set(key, answer);
     }
     return answer;
-  }
-
-  forget(files: Iterable<string>): void {
-    for (const file of files) this.answers.delete(file);
   }
 
   /** After the client's capabilities or folders change. */

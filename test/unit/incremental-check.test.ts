@@ -402,7 +402,6 @@ function trustingChecker(root: string): IncrementalChecker {
         directories.forgetAll();
         return;
       }
-      watched.forget(paths);
       pki.forget(paths);
       texts.forget(paths);
     },

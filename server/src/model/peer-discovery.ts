@@ -12,7 +12,7 @@ import { apacheNameMatches } from '../pki/host-match';
 import { RecordedReads } from '../pki/recorded-reads';
 import { EKU_CLIENT_AUTH, type PkiStore, type StoreChanges } from '../pki/types';
 import type { FileRef, KnownPeers, Topology, VirtualHostModel } from './types';
-import { sameItems } from '../same-items';
+import { ServerSignatures } from './server-signatures';
 
 const CERT_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.cert']);
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
@@ -25,7 +25,7 @@ export const DISCOVERY_LIMITS = { files: 400, depth: 6 };
  */
 export class DiscoveryMemo {
   root = '';
-  signature: string[] = [];
+  readonly servers = new ServerSignatures(signatureOf);
   walk: { directory: string; entries: Dirent[] | Error }[] = [];
   files: string[] = [];
   reads: RecordedReads | null = null;
@@ -42,11 +42,10 @@ export function discoverPeers(
   memo?: DiscoveryMemo,
 ): KnownPeers {
   if (memo === undefined) return discover(certificateFiles(root, directories, []), topology, pki);
-  const servers = [topology.main, ...topology.vhosts];
-  const signature = servers.map(signatureOf);
+  const sameNames = memo.servers.same([topology.main, ...topology.vhosts]);
   const walkSame = memo.walk.every((step) => directories.read(step.directory) === step.entries);
   if (memo.root === root && walkSame) {
-    if (sameItems(memo.signature, signature) && memo.reads?.stillSame(pki)) return memo.peers;
+    if (sameNames && memo.reads?.stillSame(pki)) return memo.peers;
   } else {
     memo.root = root;
     memo.walk = [];
@@ -54,7 +53,6 @@ export function discoverPeers(
   }
   const reads = new RecordedReads(memo.changes);
   memo.peers = discover(memo.files, topology, reads.recording(pki));
-  memo.signature = signature;
   memo.reads = reads;
   return memo.peers;
 }

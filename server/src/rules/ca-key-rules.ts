@@ -13,6 +13,7 @@ import type { CertView, KeyView, LoadedPemFile, Located, PkiStore } from '../pki
 import { atFile, blockLocation } from './finding-helpers';
 import type { RuleContext, RuleFamily } from './types';
 import { sameItems } from '../same-items';
+import { ServerSignatures } from '../model/server-signatures';
 
 /** Files read per folder: a system folder (/etc/ssl/certs) must not slow every check down. */
 const MAX_FOLDER_FILES = 200;
@@ -28,34 +29,30 @@ interface Exposure {
 
 /** Kept between checks of one config (`RuleContext.keep`). */
 interface CaKeyMemo {
-  signature: string[];
+  servers: ServerSignatures;
   reads: RecordedReads | null;
   exposures: Exposure[];
 }
 
 /**
  * The scan reads every named file and every file beside one; a re-check redoes it only when
- * the named paths changed (`signature`, built from per-server parts kept per model) or a file
- * it read did. The findings are then placed on the current refs again (a site file edit moves
+ * the named paths changed (per-server signatures, see `ServerSignatures`) or a file it read
+ * did. The findings are then placed on the current refs again (a site file edit moves
  * its directives without changing what they name).
  */
 function caKeyFindings(ctx: RuleContext): Finding[] {
   const memo = ctx.keep?.('ca-key', (): CaKeyMemo => ({
-    signature: [],
+    servers: new ServerSignatures(signatureOf),
     reads: null,
     exposures: [],
   }));
-  const signature = [ctx.topology.main, ...ctx.topology.vhosts].map(signatureOf);
-  if (
-    memo !== undefined &&
-    sameItems(memo.signature, signature) &&
-    memo.reads?.stillSame(ctx.pki)
-  ) {
+  const sameNames = memo?.servers.same([ctx.topology.main, ...ctx.topology.vhosts]) ?? false;
+  if (memo !== undefined && sameNames && memo.reads?.stillSame(ctx.pki)) {
     return render(ctx, memo.exposures);
   }
   const reads = new RecordedReads(ctx.changes);
   const exposures = decide(namedFileRefs(ctx), reads.recording(ctx.pki));
-  if (memo !== undefined) Object.assign(memo, { signature, reads, exposures });
+  if (memo !== undefined) Object.assign(memo, { reads, exposures });
   return render(ctx, exposures);
 }
 

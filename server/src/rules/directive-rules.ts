@@ -50,6 +50,20 @@ const sectionResults = new WeakMap<
 >();
 const sectionModules = new WeakMap<SectionNode, string[]>();
 
+/**
+ * Module-set keys seen lately, so that equal keys are the same string: each section's kept
+ * key is then compared by reference, not character by character.
+ */
+const recentKeys: string[] = [];
+
+function internedKey(key: string): string {
+  const known = recentKeys.find((recent) => recent === key);
+  if (known !== undefined) return known;
+  if (recentKeys.length >= 8) recentKeys.shift();
+  recentKeys.push(key);
+  return key;
+}
+
 function directiveFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
   const findings: Finding[] = [];
@@ -99,7 +113,7 @@ function directiveFindings(ctx: RuleContext): Finding[] {
       visit([node], null);
       continue;
     }
-    modulesKey ??= [...modules].sort().join(' ');
+    modulesKey ??= internedKey([...modules].sort().join(' '));
     const key: string = modulesKey;
     const kept = sectionResults.get(node);
     if (kept !== undefined && kept.modules === key) {

@@ -9,7 +9,7 @@ import { resolveServerPath } from '../config/paths';
 import type { ConfigNode, DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
 import type { Finding } from '../findings';
 import { atArgument } from './finding-helpers';
-import { RecordedReads } from '../pki/recorded-reads';
+import { nothingReadChanged, RecordedReads } from '../pki/recorded-reads';
 import type { PathKind, PkiStore } from '../pki/types';
 import type { RuleContext, RuleFamily } from './types';
 
@@ -45,28 +45,64 @@ interface Problem {
 }
 
 /** Per top-level section, kept between checks: its problems and the path kinds they came from. */
-type SectionProblems = WeakMap<
-  SectionNode,
-  { items: FileItem[]; reads: RecordedReads; problems: Problem[] }
->;
+interface SectionEntry {
+  items: FileItem[];
+  reads: RecordedReads;
+  problems: Problem[];
+}
+
+/**
+ * Kept between checks: per top-level section its problems and the path kinds they came from,
+ * and the last check's top-level nodes with their entries in order (while nothing read
+ * changed, an unchanged section at the same position keeps its entry with no lookup).
+ */
+interface FilesMemo {
+  sections: WeakMap<SectionNode, SectionEntry>;
+  last: {
+    nodes: ConfigNode[];
+    entries: (SectionEntry | null)[];
+    resolution: string;
+    token: number;
+  } | null;
+}
 
 function fileFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
-  const kept = ctx.keep?.('files', (): SectionProblems => new WeakMap());
+  const memo = ctx.keep?.('files', (): FilesMemo => ({ sections: new WeakMap(), last: null }));
+  const changes = ctx.changes;
+  const last = memo?.last ?? null;
+  const resolution = resolutionOf(config);
+  const quiet =
+    changes !== undefined &&
+    last !== null &&
+    last.resolution === resolution &&
+    nothingReadChanged(changes, last.token);
   const problems: Problem[] = [];
-  for (const node of config.nodes) {
-    if (node.kind === 'directive' || kept === undefined) {
+  const entries: (SectionEntry | null)[] = [];
+  config.nodes.forEach((node, index) => {
+    if (node.kind === 'directive' || memo === undefined) {
+      entries.push(null);
       problems.push(...problemsOf(itemsOfNode(node, config), ctx.pki));
-      continue;
+      return;
     }
-    const items = itemsOfNode(node, config);
-    let entry = kept.get(node);
-    if (entry === undefined || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
-      const reads = new RecordedReads(ctx.changes);
-      entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
-      kept.set(node, entry);
+    const previous = quiet ? last.entries[index] : null;
+    let entry: SectionEntry | undefined;
+    if (previous && last?.nodes[index] === node && previous.reads.trustedOnly) {
+      entry = previous;
+    } else {
+      const items = itemsOfNode(node, config);
+      entry = memo.sections.get(node);
+      if (entry === undefined || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
+        const reads = new RecordedReads(changes);
+        entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
+        memo.sections.set(node, entry);
+      }
     }
+    entries.push(entry);
     if (entry.problems.length > 0) problems.push(...entry.problems);
+  });
+  if (memo !== undefined) {
+    memo.last = { nodes: config.nodes, entries, resolution, token: changes?.token() ?? 0 };
   }
   return problemFindings(problems);
 }

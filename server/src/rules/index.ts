@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../findings';
 import type { VirtualHostModel } from '../model/types';
-import { RecordedReads } from '../pki/recorded-reads';
+import { nothingReadChanged, RecordedReads } from '../pki/recorded-reads';
 import type { PkiStore, StoreChanges } from '../pki/types';
 import { caKeyRules } from './ca-key-rules';
 import { chainRules } from './chain-rules';
@@ -57,10 +57,16 @@ interface ContextInputs {
   peers: string;
 }
 
-interface ServerEntry {
+/** Every family's answer for one server. */
+interface ServerOutcome {
+  results: FamilyResult[];
+  /** Some family found something or failed (most servers are silent). */
+  speaks: boolean;
+}
+
+interface ServerEntry extends ServerOutcome {
   inputs: ContextInputs;
   reads: RecordedReads;
-  results: FamilyResult[];
 }
 
 /**
@@ -72,6 +78,17 @@ interface ServerEntry {
  */
 export class RuleCache {
   private readonly servers = new WeakMap<VirtualHostModel, ServerEntry>();
+  /**
+   * The servers of the last check, with their entries in the same order, the inputs and the
+   * store's token at its end: while nothing read changed, an unchanged server at the same
+   * position keeps its entry with no lookup (see `nothingReadChanged`).
+   */
+  last: {
+    servers: VirtualHostModel[];
+    entries: (ServerEntry | null)[];
+    inputs: ContextInputs;
+    token: number;
+  } | null = null;
   private readonly kept = new Map<string, unknown>();
 
   /** `changes`: what the store can tell about its answers between checks (if anything). */
@@ -83,10 +100,10 @@ export class RuleCache {
     return this.kept.get(family) as T;
   }
 
-  server(server: VirtualHostModel, inputs: ContextInputs, pki: PkiStore): FamilyResult[] | null {
+  server(server: VirtualHostModel, inputs: ContextInputs, pki: PkiStore): ServerEntry | null {
     const entry = this.servers.get(server);
     if (entry === undefined || !sameInputs(entry.inputs, inputs)) return null;
-    return entry.reads.stillSame(pki) ? entry.results : null;
+    return entry.reads.stillSame(pki) ? entry : null;
   }
 
   keepServer(server: VirtualHostModel, entry: ServerEntry): void {
@@ -123,12 +140,13 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
     expiryWarningDays: ctx.expiryWarningDays,
     peers: JSON.stringify(ctx.peers),
   };
-  const perServer = servers.map((server) =>
+  const perServer =
     cache === undefined
-      ? serverResults(ctx, server)
-      : cachedServerResults(ctx, server, inputs, cache),
-  );
+      ? servers.map((server) => outcome(serverResults(ctx, server)))
+      : cachedPerServer(ctx, servers, inputs, cache);
 
+  // Most servers have nothing to say: collect from those that do, family by family.
+  const speaking = perServer.filter((results) => results.speaks);
   const findings: Finding[] = [];
   const failed = new Map<string, unknown>();
   FAMILIES.forEach(([name, family], index) => {
@@ -138,7 +156,7 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
       else failed.set(name, result.error);
     }
     if (family.server === undefined) return;
-    for (const results of perServer) {
+    for (const { results } of speaking) {
       const result = results[index];
       if (!Array.isArray(result)) {
         if (!failed.has(name)) failed.set(name, result.error);
@@ -149,6 +167,10 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
   });
   const failures = [...failed].map(([family, error]) => ({ family, error }));
   return { findings: dedupe(findings), failures };
+}
+
+function outcome(results: FamilyResult[]): ServerOutcome {
+  return { results, speaks: results.some((r) => !Array.isArray(r) || r.length > 0) };
 }
 
 /** Every family's `server` findings for one server (empty for families without one). */
@@ -163,14 +185,43 @@ function serverResults(ctx: RuleContext, server: VirtualHostModel): FamilyResult
   });
 }
 
-function cachedServerResults(
+/** Every server's results, kept ones reused (see `RuleCache`). */
+function cachedPerServer(
+  ctx: RuleContext,
+  servers: VirtualHostModel[],
+  inputs: ContextInputs,
+  cache: RuleCache,
+): ServerOutcome[] {
+  const changes = cache.changes;
+  const last = cache.last;
+  const quiet =
+    changes !== undefined &&
+    last !== null &&
+    sameInputs(last.inputs, inputs) &&
+    nothingReadChanged(changes, last.token);
+  const entries: (ServerEntry | null)[] = [];
+  const perServer = servers.map((server, index) => {
+    const previous = quiet ? last.entries[index] : undefined;
+    if (previous && last?.servers[index] === server && previous.reads.trustedOnly) {
+      entries.push(previous);
+      return previous;
+    }
+    const entry = cachedServerEntry(ctx, server, inputs, cache);
+    entries.push(entry.kept ? entry.entry : null);
+    return entry.entry;
+  });
+  cache.last = { servers, entries, inputs, token: changes?.token() ?? 0 };
+  return perServer;
+}
+
+function cachedServerEntry(
   ctx: RuleContext,
   server: VirtualHostModel,
   inputs: ContextInputs,
   cache: RuleCache,
-): FamilyResult[] {
+): { entry: ServerEntry; kept: boolean } {
   const kept = cache.server(server, inputs, ctx.pki);
-  if (kept !== null) return kept;
+  if (kept !== null) return { entry: kept, kept: true };
   const reads = new RecordedReads(cache.changes);
   let wholeConfig = false;
   const serverCtx: RuleContext = {
@@ -178,9 +229,9 @@ function cachedServerResults(
     pki: reads.recording(ctx.pki),
     readsWholeConfig: () => (wholeConfig = true),
   };
-  const results = serverResults(serverCtx, server);
-  if (!wholeConfig) cache.keepServer(server, { inputs, reads, results });
-  return results;
+  const entry = { inputs, reads, ...outcome(serverResults(serverCtx, server)) };
+  if (!wholeConfig) cache.keepServer(server, entry);
+  return { entry, kept: !wholeConfig };
 }
 
 function configResult(ctx: RuleContext, family: RuleFamily): FamilyResult {
