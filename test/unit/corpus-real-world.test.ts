@@ -29,13 +29,9 @@ const CORPUS = sharedCorpus();
 const CERTBOT = join(CORPUS, 'certbot-apache-conf-files');
 
 /** Debian's default set plus what passing/README.modules says those snippets need. */
-const SNIPPET_MODULES = [
-  ...DEBIAN_DEFAULT_MODULES,
-  'rewrite',
-  'macro',
-  'wsgi',
-  'userdir',
-].map((short) => `${short}_module`);
+const SNIPPET_MODULES = [...DEBIAN_DEFAULT_MODULES, 'rewrite', 'macro', 'wsgi', 'userdir'].map(
+  (short) => `${short}_module`,
+);
 
 /** What /etc/apache2/envvars exports, pointed into `dir`. */
 function debianEnv(dir: string): Record<string, string> {
