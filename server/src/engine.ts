@@ -3,6 +3,7 @@
  * load a config as Apache would, build its TLS topology, run every rule family.
  */
 import type { Finding } from './findings';
+import { IncludeMemo } from './config/include-memo';
 import { loadConfig } from './config/loader';
 import type { LoadOptions, LoadedConfig } from './config/types';
 import { buildTopology, TopologyCache } from './model/build';
@@ -41,6 +42,7 @@ export interface CheckOptions extends LoadOptions {
 }
 
 export interface CheckCache {
+  includes: IncludeMemo;
   topology: TopologyCache;
   rules: RuleCache;
   /**
@@ -62,6 +64,7 @@ export function createCheckCache(pki?: PkiStore): CheckCache {
   const changes =
     pki !== undefined && 'changes' in pki ? (pki as ForgettingPkiStore).changes : undefined;
   return {
+    includes: new IncludeMemo(),
     topology: new TopologyCache(),
     rules: new RuleCache(changes),
     referenced: new Set(),
@@ -82,7 +85,8 @@ export interface CheckResult {
 }
 
 export function checkConfig(entry: string, options: CheckOptions = {}): CheckResult {
-  const config = loadConfig(entry, options);
+  const cache = options.cache;
+  const config = loadConfig(entry, cache ? { ...options, includeMemo: cache.includes } : options);
   const apacheVersion = options.apacheVersion ?? DEFAULT_APACHE_VERSION;
   const topology = buildTopology(config, { apacheVersion, cache: options.cache?.topology });
   const pki = trackingStore(options.pki ?? createPkiStore());

@@ -10,11 +10,13 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
+import { IncludeMemo } from '../../server/src/config/include-memo';
 import { loadConfig } from '../../server/src/config/loader';
 import { DiagnosticStore } from '../../server/src/diagnostic-store';
 import { RecordedReads } from '../../server/src/pki/recorded-reads';
 import { createPkiStore } from '../../server/src/pki/store';
 import type { PkiStore } from '../../server/src/pki/types';
+import { WatchedDirectoryCache, WatchedFiles } from '../../server/src/watched-files';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pki');
 const scratch = mkdtempSync(join(tmpdir(), 'incremental-parts-'));
@@ -174,4 +176,52 @@ test('loading an unchanged tree again yields the same vhost sections', () => {
   );
   const third = loadConfig(join(root, 'main.conf'));
   assert.notEqual(sections(third.nodes)[0], sections(second.nodes)[0], 'an edited file is new');
+});
+
+test('an Include of inert files is read again without expanding, and sees edits and new files', () => {
+  const root = join(scratch, 'memo');
+  mkdirSync(join(root, 'sites'), { recursive: true });
+  writeFileSync(join(root, 'main.conf'), `ServerRoot "${root}"\nInclude sites/*.conf\n`);
+  const site = (name: string, server: string) =>
+    writeFileSync(
+      join(root, 'sites', name),
+      `<VirtualHost *:443>\nServerName ${server}\n</VirtualHost>\n`,
+    );
+  site('a.conf', 'a');
+  site('b.conf', 'b');
+  const watched = new WatchedFiles(
+    () => true,
+    () => root,
+  );
+  const directories = new WatchedDirectoryCache(watched);
+  const includeMemo = new IncludeMemo();
+  const load = () => loadConfig(join(root, 'main.conf'), { directories, includeMemo });
+  const names = (config: ReturnType<typeof load>) =>
+    config.nodes.flatMap((n) =>
+      n.kind === 'section' && n.children[0]?.kind === 'directive'
+        ? [n.children[0].args[0].value]
+        : [],
+    );
+
+  const first = load();
+  const second = load();
+  assert.deepEqual(names(second), ['a', 'b']);
+  assert.deepEqual(second.nodes, first.nodes);
+  assert.equal(second.nodes[1], first.nodes[1], 'the same section objects');
+  assert.deepEqual(second.files, first.files);
+
+  site('b.conf', 'b2');
+  const third = load();
+  assert.deepEqual(names(third), ['a', 'b2'], 'an edited file is read again');
+  assert.equal(third.nodes[1], first.nodes[1], 'the others keep their nodes');
+
+  site('c.conf', 'c');
+  assert.deepEqual(names(load()), ['a', 'b2'], 'a kept listing does not see a new file yet');
+  directories.forgetAll();
+  assert.deepEqual(names(load()), ['a', 'b2', 'c'], 'after the create event it does');
+
+  writeFileSync(join(root, 'sites', 'c.conf'), 'Define X 1\n');
+  const fourth = load();
+  assert.deepEqual(names(fourth), ['a', 'b2'], 'a file no longer inert is loaded the usual way');
+  assert.equal(fourth.defines.get('X'), '1');
 });

@@ -116,7 +116,8 @@ function joinedPaths(base: string, names: string[]): string[] {
 /** Sorted names per entry list: a cached reader hands back the same list while unchanged. */
 const sortedNames = new WeakMap<fs.Dirent[], string[]>();
 
-function listDirectory(directory: string, reader: DirectoryReader): string[] | Error {
+/** A folder's names in byte order; the same array while a caching reader keeps the folder. */
+export function listingOf(directory: string, reader: DirectoryReader): string[] | Error {
   const entries = reader.read(directory);
   if (entries instanceof Error) return entries;
   let names = sortedNames.get(entries);
@@ -191,7 +192,7 @@ class Expander {
         );
         continue;
       }
-      const entries = listDirectory(next.target, this.directories);
+      const entries = listingOf(next.target, this.directories);
       if (entries instanceof Error) {
         this.result.errors.push(`Could not open directory ${next.target}: ${errnoText(entries)}`);
         continue;
@@ -217,7 +218,7 @@ class Expander {
         continue;
       }
 
-      const entries = listDirectory(next.base, this.directories);
+      const entries = listingOf(next.base, this.directories);
       if (entries instanceof Error) {
         const missing = (entries as NodeJS.ErrnoException).code === 'ENOENT';
         if (!(missing && this.optional)) {

@@ -16,7 +16,8 @@ import { readRegularText } from '../safe-read';
 import * as path from 'node:path';
 import type { Finding, Range } from '../findings';
 import { evaluateCondition } from './conditions';
-import { expandInclude } from './include-files';
+import { DISK_DIRECTORIES, expandInclude } from './include-files';
+import type { IncludedFiles } from './include-memo';
 import { addModule, initialModules } from './modules';
 import { parseConfigCached } from './parse-cache';
 import { CONDITIONAL_SECTIONS } from './parser';
@@ -27,6 +28,7 @@ import type {
   FileSource,
   LoadOptions,
   LoadedConfig,
+  ParsedFile,
   SectionNode,
   Word,
 } from './types';
@@ -88,7 +90,7 @@ class Loader {
       this.report('include-missing', this.entry, { start: zero(), end: zero() }, message);
       return root;
     }
-    const nodes = this.parseFile(this.entry, text);
+    const { nodes } = this.parseFile(this.entry, text);
     this.stack.push({ nodes, next: 0, out: root, includeChain: [this.entry] });
     while (this.stack.length > 0) {
       const frame = this.stack[this.stack.length - 1];
@@ -100,12 +102,12 @@ class Loader {
     return root;
   }
 
-  /** Parses and records a file (in read order); returns its nodes. */
-  private parseFile(file: string, text: string): readonly ConfigNode[] {
+  /** Parses and records a file (in read order). */
+  private parseFile(file: string, text: string): ParsedFile {
     const parsed = parseConfigCached(text, file);
     this.files.push(file);
     for (const finding of parsed.findings) this.findings.push(finding);
-    return parsed.nodes;
+    return parsed;
   }
 
   private substitute(text: string, file: string, at: Range): string {
@@ -190,45 +192,98 @@ class Loader {
   private include(node: DirectiveNode, target: Word, optional: boolean, frame: Frame): void {
     const deployed = serverRootRelative(this.serverRootInForce, target.value);
     const local = path.resolve(applyMappings(deployed, this.options.pathMappings ?? []));
+    const directories = this.options.directories ?? DISK_DIRECTORIES;
+    const memo = this.options.includeMemo;
+    const chain = frame.includeChain;
+    const kept = memo?.lookup(node, local, optional, chain, directories) ?? null;
+    const again = kept === null ? null : this.readAgain(kept);
+    if (again !== null) {
+      this.append(again, frame);
+      memo?.keep(node, local, optional, chain, directories, again);
+      return;
+    }
+
     const hasBuffer = (file: string) => this.options.files?.readText(file) !== undefined;
-    const expansion = expandInclude(local, optional, hasBuffer, this.options.directories);
+    const expansion = expandInclude(local, optional, hasBuffer, directories);
     for (const error of expansion.errors) {
       this.report('include-missing', node.file, target.range, `Include/IncludeOptional: ${error}`);
     }
 
-    const opened: { file: string; nodes: readonly ConfigNode[] }[] = [];
+    const read: IncludedFiles = { files: [], texts: [], nodes: [], findings: [] };
+    let complete = expansion.errors.length === 0;
     for (const file of expansion.files) {
-      if (frame.includeChain.includes(file) || frame.includeChain.length >= MAX_INCLUDE_DEPTH) {
+      if (chain.includes(file) || chain.length >= MAX_INCLUDE_DEPTH) {
         const message =
           `Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, ` +
           `There appears to be a recursion. (${file})`;
         this.report('include-missing', node.file, target.range, message);
+        complete = false;
         continue;
       }
       const text = readText(file, this.options);
       if (text instanceof Error) {
         const message = `Could not open configuration file ${file}: ${errnoText(text)}`;
         this.report('include-missing', node.file, target.range, message);
+        complete = false;
         continue;
       }
-      opened.push({ file, nodes: this.parseFile(file, text) });
+      const parsed = this.parseFile(file, text);
+      read.files.push(file);
+      read.texts.push(text);
+      read.nodes.push(parsed.nodes);
+      read.findings.push(parsed.findings);
     }
     // Files the loader would pass through unchanged are appended as they are (a site file of
     // <VirtualHost> sections); walking them one frame at a time gives the same nodes.
-    if (opened.every((one) => isInertFile(one.nodes))) {
-      for (const one of opened) for (const child of one.nodes) frame.out.push(child);
+    if (read.nodes.every(isInertFile)) {
+      for (const nodes of read.nodes) for (const child of nodes) frame.out.push(child);
+      if (complete) memo?.keep(node, local, optional, chain, directories, read);
       return;
     }
     // The stack is LIFO: push the last file first so the first is read first.
-    for (let index = opened.length - 1; index >= 0; index--) {
-      const { file, nodes } = opened[index];
+    for (let index = read.files.length - 1; index >= 0; index--) {
       this.stack.push({
-        nodes,
+        nodes: read.nodes[index],
         next: 0,
         out: frame.out,
-        includeChain: [...frame.includeChain, file],
+        includeChain: [...chain, read.files[index]],
       });
     }
+  }
+
+  /**
+   * The files of a kept Include read again: unchanged texts keep their nodes, changed ones are
+   * parsed; null when a file has no text now or is no longer inert (then expand as usual).
+   */
+  private readAgain(kept: IncludedFiles): IncludedFiles | null {
+    let again: IncludedFiles | null = null;
+    for (let index = 0; index < kept.files.length; index++) {
+      const file = kept.files[index];
+      const text = readText(file, this.options);
+      if (text instanceof Error) return null;
+      if (text === kept.texts[index]) continue;
+      const parsed = parseConfigCached(text, file);
+      if (!isInertFile(parsed.nodes)) return null;
+      again ??= {
+        files: kept.files,
+        texts: [...kept.texts],
+        nodes: [...kept.nodes],
+        findings: [...kept.findings],
+      };
+      again.texts[index] = text;
+      again.nodes[index] = parsed.nodes;
+      again.findings[index] = parsed.findings;
+    }
+    return again ?? kept;
+  }
+
+  /** Records the files of an Include read again and appends their nodes, in order. */
+  private append(read: IncludedFiles, frame: Frame): void {
+    read.files.forEach((file, index) => {
+      this.files.push(file);
+      for (const finding of read.findings[index]) this.findings.push(finding);
+      for (const child of read.nodes[index]) frame.out.push(child);
+    });
   }
 
   private section(node: SectionNode, frame: Frame): void {

@@ -7,6 +7,7 @@
  */
 import type { Dirent } from 'node:fs';
 import type { Finding, Range } from '../findings';
+import type { IncludeMemo } from './include-memo';
 
 export interface Word {
   /** The argument as Apache sees it: quotes removed, escapes applied, ${VAR} substituted. */
@@ -82,6 +83,8 @@ export interface LoadOptions {
   files?: FileSource;
   /** Where Include globs read directories from; default the disk, every time. */
   directories?: DirectoryReader;
+  /** Includes of inert files kept from earlier loads of this config (include-memo.ts). */
+  includeMemo?: IncludeMemo;
   /** Process environment for ${VAR} fallback; defaults to none (the checker does not read its own env). */
   env?: Record<string, string>;
 }
