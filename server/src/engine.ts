@@ -145,40 +145,25 @@ function discovered(
  * costs a stat; one answer per check also gives every rule the same snapshot of a file.
  */
 function trackingStore(inner: PkiStore): { store: PkiStore; paths: Set<string> } {
-  const loaded = new Map<string, LoadedPemFile>();
-  const listed = new Map<string, string[]>();
-  const kinds = new Map<string, PathKind>();
   const paths = new Set<string>();
+  /** `ask`'s answer for a path, asked once per check. */
+  const once = <T>(answers: Map<string, T>, ask: (path: string) => T) => {
+    return (localPath: string): T => {
+      paths.add(localPath);
+      let answer = answers.get(localPath);
+      if (answer === undefined) {
+        answer = ask(localPath);
+        answers.set(localPath, answer);
+      }
+      return answer;
+    };
+  };
   return {
     paths,
     store: {
-      load(localPath) {
-        paths.add(localPath);
-        let file = loaded.get(localPath);
-        if (file === undefined) {
-          file = inner.load(localPath);
-          loaded.set(localPath, file);
-        }
-        return file;
-      },
-      pathKind(localPath) {
-        paths.add(localPath);
-        let kind = kinds.get(localPath);
-        if (kind === undefined) {
-          kind = inner.pathKind(localPath);
-          kinds.set(localPath, kind);
-        }
-        return kind;
-      },
-      listDirectory(localPath) {
-        paths.add(localPath);
-        let names = listed.get(localPath);
-        if (names === undefined) {
-          names = inner.listDirectory(localPath);
-          listed.set(localPath, names);
-        }
-        return names;
-      },
+      load: once(new Map<string, LoadedPemFile>(), (path) => inner.load(path)),
+      pathKind: once(new Map<string, PathKind>(), (path) => inner.pathKind(path)),
+      listDirectory: once(new Map<string, string[]>(), (path) => inner.listDirectory(path)),
     },
   };
 }

@@ -78,39 +78,41 @@ export const DISK_DIRECTORIES: DirectoryReader = {
   },
 };
 
+/** A value kept per (list, key): computed once while the list object lives. */
+function keptFor<V>(
+  kept: WeakMap<string[], Map<string, V>>,
+  list: string[],
+  key: string,
+  make: () => V,
+): V {
+  let byKey = kept.get(list);
+  if (byKey === undefined) {
+    byKey = new Map();
+    kept.set(list, byKey);
+  }
+  let value = byKey.get(key);
+  if (value === undefined) {
+    value = make();
+    byKey.set(key, value);
+  }
+  return value;
+}
+
 /** Names matching a pattern, per sorted name list (kept while the list is). */
 const matchesPerList = new WeakMap<string[], Map<string, string[]>>();
 
 function matchingNames(names: string[], pattern: string): string[] {
-  let byPattern = matchesPerList.get(names);
-  if (byPattern === undefined) {
-    byPattern = new Map();
-    matchesPerList.set(names, byPattern);
-  }
-  let matching = byPattern.get(pattern);
-  if (matching === undefined) {
+  return keptFor(matchesPerList, names, pattern, () => {
     const matches = componentMatcher(pattern);
-    matching = names.filter((name) => matches(name));
-    byPattern.set(pattern, matching);
-  }
-  return matching;
+    return names.filter((name) => matches(name));
+  });
 }
 
 /** `base/name` for each name, kept per name list and base. */
 const joinedPerList = new WeakMap<string[], Map<string, string[]>>();
 
 function joinedPaths(base: string, names: string[]): string[] {
-  let byBase = joinedPerList.get(names);
-  if (byBase === undefined) {
-    byBase = new Map();
-    joinedPerList.set(names, byBase);
-  }
-  let joined = byBase.get(base);
-  if (joined === undefined) {
-    joined = names.map((name) => path.join(base, name));
-    byBase.set(base, joined);
-  }
-  return joined;
+  return keptFor(joinedPerList, names, base, () => names.map((name) => path.join(base, name)));
 }
 
 /** Sorted names per entry list: a cached reader hands back the same list while unchanged. */
