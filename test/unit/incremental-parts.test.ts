@@ -44,7 +44,7 @@ function counting(inner: PkiStore): { store: PkiStore; loads: () => number } {
   };
 }
 
-test('recorded reads of trusted files hold without asking again until their path is forgotten', () => {
+test('trusted recorded reads hold without asking again until their path is forgotten', () => {
   const certificate = copy('client.crt', 'recorded.crt');
   const other = copy('server.crt', 'other.crt');
   const pki = createPkiStore({ trusted: () => true });
@@ -178,7 +178,7 @@ test('loading an unchanged tree again yields the same vhost sections', () => {
   assert.notEqual(sections(third.nodes)[0], sections(second.nodes)[0], 'an edited file is new');
 });
 
-test('an Include of inert files is read again without expanding, and sees edits and new files', () => {
+test('an Include of inert files is read again unexpanded, and sees edits and new files', () => {
   const root = join(scratch, 'memo');
   mkdirSync(join(root, 'sites'), { recursive: true });
   writeFileSync(join(root, 'main.conf'), `ServerRoot "${root}"\nInclude sites/*.conf\n`);

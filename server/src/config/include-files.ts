@@ -59,7 +59,7 @@ function kindOf(target: string): Kind {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** UTF-8 byte order (httpd sorts with strcmp). UTF-16 order agrees unless a surrogate is in play. */
+/** UTF-8 byte order (httpd sorts with strcmp); UTF-16 order agrees unless a surrogate is in. */
 function byteOrder(left: string, right: string): number {
   if (SURROGATE.test(left) || SURROGATE.test(right)) {
     return Buffer.compare(Buffer.from(left), Buffer.from(right));
