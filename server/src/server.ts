@@ -37,6 +37,7 @@ import { bufferOrDisk, EditorRequests, type EditorDocument } from './features/ed
 import { findProjectFile } from './project-file';
 import { PROJECT_FILE_NAME } from './features/code-actions';
 import { createCheckCache, type CheckCache, type CheckResult } from './engine';
+import { sameItems } from './same-items';
 import { parseVerifyArgument, runVerifyChain } from './features/verify-command';
 
 const DEBOUNCE_MS = 300;
@@ -99,6 +100,8 @@ const dependencies = new Map<string, string[]>();
 /** Pending checks by URI. */
 const timers = new Map<string, { cancel(): void }>();
 const fallbackWatcher = new FallbackWatcher((file) => onFilesChanged([file], false), logger);
+/** The dependency lists `watchUnreported` last worked from; emptied to make it work again. */
+let watchedLists: string[][] = [];
 
 function uriToPath(uri: string): string | null {
   return uri.startsWith('file:') ? fileURLToPath(uri) : null;
@@ -201,7 +204,7 @@ async function check(uri: string): Promise<void> {
   lastChecks.set(uri, result.engine);
   // Lens counts come from the findings; a re-check after a certificate change must show.
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
-  if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
+  watchUnreported();
   // Unchanged files are not sent again; the checked document always is (clients wait on it).
   const targets = new Set(store.update(uri, byUri));
   targets.add(byUri.has(uri) ? uri : fileUri(entry));
@@ -259,14 +262,20 @@ function onFilesChanged(files: string[], createdOrDeleted: boolean): void {
  */
 function forgetFiles(files: string[], createdOrDeleted: boolean): void {
   if (createdOrDeleted) {
+    watchedLists = [];
     watchedFiles.forgetAll();
     pki.forget('all');
     textCache.forgetAll();
     directories.forgetAll();
     return;
   }
-  // Whether a path is watched does not change with its content (a symlink put in its place
-  // is a delete and a create), so the answers in watchedFiles stay.
+  // A path may have become a symlink: VS Code reports a delete and create of the same path
+  // in one go as a change, so whether it is watched is decided again.
+  for (const file of files) {
+    const before = watchedFiles.covers(file);
+    watchedFiles.forget([file]);
+    if (watchedFiles.covers(file) !== before) watchedLists = [];
+  }
   pki.forget(files);
   textCache.forget(files);
 }
@@ -433,7 +442,46 @@ connection.onExecuteCommand(({ command, arguments: args }) => {
 // Fired on open too: a document never checked yet is checked at once, edits are debounced.
 documents.onDidChangeContent(({ document }) => {
   schedule(document.uri, dependencies.has(document.uri) ? DEBOUNCE_MS : 0);
+  // Other open configs that include this file read its buffer too.
+  scheduleDependents(entryPath(document), document.uri, DEBOUNCE_MS);
 });
+
+/**
+ * Watches with fs.watch the files open configs depend on that no client event would report:
+ * all of them when the client does not watch files; otherwise those outside its globs or the
+ * workspace, or reached through a symlink (a certbot `live/` link whose target changes).
+ * Worked out again only when some dependency list changed.
+ */
+function watchUnreported(): void {
+  const lists = [...dependencies.values()];
+  if (sameItems(lists, watchedLists)) return;
+  watchedLists = lists;
+  const files = new Set<string>();
+  for (const list of lists) for (const file of list) if (unreported(file)) files.add(file);
+  fallbackWatcher.watch(files);
+}
+
+/**
+ * Whether no client event reports changes of this dependency. Folders inside the workspace
+ * count as reported (their listings are trusted until a created/deleted event), and so does a
+ * missing file whose creation the client will report.
+ */
+function unreported(file: string): boolean {
+  if (!canWatchFiles) return true;
+  if (watchedFiles.covers(file)) return false;
+  const kind = pki.pathKind(file);
+  if (kind === 'absent') return !watchedFiles.reportsCreation(file);
+  return !(kind === 'directory' && watchedFiles.coversDirectory(file));
+}
+
+/** Re-checks the open documents other than `except` whose last check read `file`. */
+function scheduleDependents(file: string, except: string, delay: number): void {
+  for (const other of documents.all()) {
+    if (other.uri !== except && dependencies.get(other.uri)?.includes(file)) {
+      schedule(other.uri, delay);
+    }
+  }
+}
 documents.onDidClose(({ document }) => {
   timers.get(document.uri)?.cancel();
   timers.delete(document.uri);
@@ -443,7 +491,9 @@ documents.onDidClose(({ document }) => {
   checkCaches.delete(document.uri);
   editor.forget(document.uri);
   publish(store.remove(document.uri));
-  if (!canWatchFiles) fallbackWatcher.watch(new Set([...dependencies.values()].flat()));
+  watchUnreported();
+  // A config including the closed file now reads it from disk (unsaved changes are gone).
+  scheduleDependents(entryPath(document), document.uri, 0);
 });
 
 documents.listen(connection);

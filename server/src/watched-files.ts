@@ -15,11 +15,11 @@ const WATCHED_NAME = /(\.(pem|crt|key|cer|der|conf)|(^|[/\\])\.httpd-mtls\.json)
 const UNWATCHED_SEGMENT = /(^|[/\\])(\.git|\.hg|node_modules)([/\\]|$)/;
 
 /**
- * Answers, once per path until `forgetAll` (a created or deleted file), whether the client
- * watches it: the client said it watches files, the path is inside a workspace folder
- * (clients watch nothing else), its name matches the globs, it is outside the default-excluded
- * folders, and no component of it is a symlink (an event names the path that changed, not
- * the links that lead to it). A content change leaves the answer as it is.
+ * Answers, once per path until it is forgotten (changed, or any file created or deleted),
+ * whether the client watches it: the client said it watches files, the path is inside a
+ * workspace folder (clients watch nothing else), its name matches the globs, it is outside
+ * the default-excluded folders, and no component of it is a symlink (an event names the path
+ * that changed, not the links that lead to it).
  */
 export class WatchedFiles {
   private readonly answers = new Map<string, boolean>();
@@ -55,6 +55,25 @@ export class WatchedFiles {
       this.answers.set(key, answer);
     }
     return answer;
+  }
+
+  /**
+   * Whether the client reports the creation of this missing file: a watched name, inside a
+   * workspace folder, in a folder reached without symlinks.
+   */
+  reportsCreation(file: string): boolean {
+    return (
+      this.clientWatches() &&
+      WATCHED_NAME.test(file) &&
+      !UNWATCHED_SEGMENT.test(file) &&
+      this.folderOf(file) !== undefined &&
+      realPathIsItself(path.dirname(file))
+    );
+  }
+
+  /** After these paths changed (one may have been replaced by a symlink). */
+  forget(files: Iterable<string>): void {
+    for (const file of files) this.answers.delete(file);
   }
 
   /** After the client's capabilities or folders change. */

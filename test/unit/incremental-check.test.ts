@@ -402,6 +402,7 @@ function trustingChecker(root: string): IncrementalChecker {
         directories.forgetAll();
         return;
       }
+      watched.forget(paths);
       pki.forget(paths);
       texts.forget(paths);
     },
