@@ -54,6 +54,25 @@ function codes(client: TestClient, file: string): string[] {
   return (client.published.get(uriOf(file)) ?? []).map((d) => String(d.code));
 }
 
+/** A client (watching files) with `conf` open and checked. */
+async function openChecked(ws: string, conf: string): Promise<TestClient> {
+  const client = new TestClient({ workspaceFolder: ws, watchFiles: true });
+  await client.initialize();
+  const opened = client.checkDone(uriOf(conf));
+  await client.open(conf, readFileSync(conf, 'utf8'));
+  await opened;
+  return client;
+}
+
+/** A tree whose vhost names `certificate` (a copy of server.crt) and server.key. */
+function makeMatchingTree(certificate: string): ReturnType<typeof makeTree> & { cert: string } {
+  const tree = makeTree(certificate, 'server.key');
+  const cert = path.join(tree.ws, 'certs', certificate);
+  copyFileSync(path.join(PKI, 'server.crt'), cert);
+  copyFileSync(path.join(PKI, 'server.key'), path.join(tree.ws, 'certs', 'server.key'));
+  return { ...tree, cert };
+}
+
 /**
  * Waits for checks of `conf` until `file` has diagnostic `code` (fs.watch may fire while a
  * file is half written: the check it triggers reads that, the next one the whole file).
@@ -99,20 +118,12 @@ test(
 );
 
 test('a certificate no client glob watches is watched by the server itself', LIMIT, async () => {
-  const tree = makeTree('server.cert', 'server.key');
-  const certificate = path.join(tree.ws, 'certs', 'server.cert');
-  copyFileSync(path.join(PKI, 'server.crt'), certificate);
-  copyFileSync(path.join(PKI, 'server.key'), path.join(tree.ws, 'certs', 'server.key'));
-  const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
+  const tree = makeMatchingTree('server.cert');
+  const client = await openChecked(tree.ws, tree.conf);
   try {
-    await client.initialize();
-    const opened = client.checkDone(uriOf(tree.conf));
-    await client.open(tree.conf, readFileSync(tree.conf, 'utf8'));
-    await opened;
     assert.ok(!codes(client, tree.site).includes('key-mismatch'));
-
     // No didChangeWatchedFiles: `.cert` is not in the globs the client was asked to watch.
-    copyFileSync(path.join(PKI, 'leaf-int1.crt'), certificate);
+    copyFileSync(path.join(PKI, 'leaf-int1.crt'), tree.cert);
     await untilCode(client, tree.conf, tree.site, 'key-mismatch');
   } finally {
     await client.stop();
@@ -120,27 +131,19 @@ test('a certificate no client glob watches is watched by the server itself', LIM
 });
 
 test('a certificate replaced by a symlink, reported as a change, is followed', LIMIT, async () => {
-  const tree = makeTree('server.crt', 'server.key');
-  const certificate = path.join(tree.ws, 'certs', 'server.crt');
-  copyFileSync(path.join(PKI, 'server.crt'), certificate);
-  copyFileSync(path.join(PKI, 'server.key'), path.join(tree.ws, 'certs', 'server.key'));
+  const tree = makeMatchingTree('server.crt');
   // certbot's archive lies outside the workspace: the client reports nothing about it.
   const archive = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-archive-'));
   const target = path.join(archive, 'cert1.pem');
   copyFileSync(path.join(PKI, 'server.crt'), target);
-  const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
+  const client = await openChecked(tree.ws, tree.conf);
   try {
-    await client.initialize();
-    const opened = client.checkDone(uriOf(tree.conf));
-    await client.open(tree.conf, readFileSync(tree.conf, 'utf8'));
-    await opened;
     assert.ok(!codes(client, tree.site).includes('key-mismatch'));
-
-    unlinkSync(certificate);
-    symlinkSync(target, certificate);
+    unlinkSync(tree.cert);
+    symlinkSync(target, tree.cert);
     const linked = client.checkDone(uriOf(tree.conf));
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
-      changes: [{ uri: uriOf(certificate), type: 2 }],
+      changes: [{ uri: uriOf(tree.cert), type: 2 }],
     });
     await linked;
 
