@@ -5,6 +5,7 @@
  * - BENCH_VHOST_ONLY=1: the second edit of each run is a newline in another vhost's site file
  *   instead of the shared CA file, so every run measures vhost changes only.
  * - BENCH_SAMPLES=1: print every sample, sorted.
+ * - BENCH_LSP_WARMUP=N: unmeasured rounds first (default 10, as `npm run bench`).
  * - BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the server.
  */
 import { join } from 'node:path';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     site: tree.site(edited),
     siteTexts: [siteText(edited, 0), siteText(edited, 1)],
     runs,
+    warmupRuns: Number(process.env.BENCH_LSP_WARMUP ?? 10),
     nodeArgs: process.env.BENCH_SERVER_ARGS?.split(' ').filter((arg) => arg !== '') ?? [],
   });
   // After the first check, runs alternate: site edit, then the second edit.
