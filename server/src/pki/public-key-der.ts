@@ -77,17 +77,30 @@ const CURVES: Record<string, PrimeCurve> = {
   },
 };
 
+/**
+ * An AlgorithmIdentifier SEQUENCE { OID, parameters } as the fast profile takes it: the
+ * parameters are required, and for RSA they are NULL.
+ */
+function algorithmIdentifier(algorithm: DerElement): {
+  algorithmOid: string;
+  parameters: DerElement;
+} {
+  ensure(algorithm.tag === TAG_SEQUENCE, 'AlgorithmIdentifier tag');
+  const [oid, parameters, ...more] = children(algorithm);
+  ensure(oid !== undefined && parameters !== undefined && more.length === 0, 'AlgId shape');
+  const algorithmOid = oidText(oid);
+  if (algorithmOid === OID_RSA) {
+    ensure(parameters.tag === TAG_NULL && parameters.content.length === 0, 'RSA params');
+  }
+  return { algorithmOid, parameters };
+}
+
 /** Describes a SubjectPublicKeyInfo in the fast profile (the input bytes are the SPKI). */
 export function describeSpkiDer(spki: Uint8Array): PublicKeyInfo {
   const [algorithm, key, ...rest] = children(readOnly(spki, TAG_SEQUENCE));
   ensure(algorithm !== undefined && key !== undefined && rest.length === 0, 'SPKI shape');
-  ensure(algorithm.tag === TAG_SEQUENCE, 'AlgorithmIdentifier tag');
-  const [oid, parameters, ...more] = children(algorithm);
-  ensure(oid !== undefined && parameters !== undefined && more.length === 0, 'AlgId shape');
-
-  const algorithmOid = oidText(oid);
+  const { algorithmOid, parameters } = algorithmIdentifier(algorithm);
   if (algorithmOid === OID_RSA) {
-    ensure(parameters.tag === TAG_NULL && parameters.content.length === 0, 'RSA params');
     const [modulus, exponent, ...tail] = children(readOnly(bitStringOctets(key), TAG_SEQUENCE));
     ensure(modulus !== undefined && exponent !== undefined && tail.length === 0, 'RSA key');
     return rsaInfo(unsignedIntegerBytes(modulus), unsignedIntegerBytes(exponent), spki);
@@ -108,15 +121,8 @@ export function describePkcs8Der(der: Uint8Array): PublicKeyInfo {
     attributes.every((element) => element.tag === 0xa0),
     'PKCS#8 extra fields',
   );
-  ensure(algorithm.tag === TAG_SEQUENCE, 'AlgorithmIdentifier tag');
-  const [oid, parameters, ...more] = children(algorithm);
-  ensure(oid !== undefined && parameters !== undefined && more.length === 0, 'AlgId shape');
-
-  const algorithmOid = oidText(oid);
-  if (algorithmOid === OID_RSA) {
-    ensure(parameters.tag === TAG_NULL && parameters.content.length === 0, 'RSA params');
-    return describePkcs1Der(privateKey.content);
-  }
+  const { algorithmOid, parameters } = algorithmIdentifier(algorithm);
+  if (algorithmOid === OID_RSA) return describePkcs1Der(privateKey.content);
   ensure(algorithmOid === OID_EC, 'algorithm outside the fast profile');
   return describeSec1Der(privateKey.content, namedCurve(parameters));
 }
