@@ -6,14 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  symlinkSync,
-  unlinkSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, unlinkSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -58,9 +51,7 @@ function codes(client: TestClient, file: string): string[] {
 async function openChecked(ws: string, conf: string): Promise<TestClient> {
   const client = new TestClient({ workspaceFolder: ws, watchFiles: true });
   await client.initialize();
-  const opened = client.checkDone(uriOf(conf));
-  await client.open(conf, readFileSync(conf, 'utf8'));
-  await opened;
+  await client.openChecked(conf);
   return client;
 }
 
@@ -92,12 +83,8 @@ test(
     const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
     try {
       await client.initialize();
-      const opened = client.checkDone(uriOf(tree.conf));
-      await client.open(tree.conf, readFileSync(tree.conf, 'utf8'));
-      await opened;
-      const siteOpened = client.checkDone(uriOf(tree.site));
-      await client.open(tree.site, readFileSync(tree.site, 'utf8'));
-      await siteOpened;
+      await client.openChecked(tree.conf);
+      await client.openChecked(tree.site);
       assert.ok(codes(client, tree.site).includes('key-mismatch'));
 
       // Fixed in the buffer, not saved: httpd.conf's check must drop its key-mismatch too.

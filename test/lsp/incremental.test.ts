@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { REPO, TestClient, uriOf } from './lsp-client';
@@ -48,9 +48,7 @@ test(
     const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
     try {
       await client.initialize();
-      const first = client.checkDone(uriOf(tree.conf));
-      await client.open(tree.conf, readFileSync(tree.conf, 'utf8'));
-      await first;
+      await client.openChecked(tree.conf);
       // The first check sends every config file, findings or not.
       for (const file of [tree.conf, tree.siteA, tree.siteB]) {
         assert.ok(client.publishLog.includes(uriOf(file)), file);
@@ -83,9 +81,7 @@ test(
     const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
     try {
       await client.initialize();
-      const first = client.checkDone(uriOf(tree.conf));
-      await client.open(tree.conf, readFileSync(tree.conf, 'utf8'));
-      await first;
+      await client.openChecked(tree.conf);
       const before = client.published.get(uriOf(tree.siteA)) ?? [];
 
       const certA = path.join(tree.ws, 'certs', 'a.pem');

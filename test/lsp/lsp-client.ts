@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -116,6 +117,13 @@ export class TestClient {
     await this.connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri, languageId: 'apacheconf', version: 1, text },
     });
+  }
+
+  /** Opens `file` with its text on disk and waits until its first check is done. */
+  async openChecked(file: string): Promise<void> {
+    const done = this.checkDone(uriOf(file));
+    await this.open(file, readFileSync(file, 'utf8'));
+    await done;
   }
 
   async change(uri: string, text: string): Promise<void> {
