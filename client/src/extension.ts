@@ -89,7 +89,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: {
       configurationSection: 'httpdMtls',
       fileEvents: [
-        workspace.createFileSystemWatcher('**/*.{pem,crt,key,cer,der,conf}'),
+        workspace.createFileSystemWatcher('**/*.{pem,crt,key,cer,der,conf,load}'),
         workspace.createFileSystemWatcher('**/.httpd-mtls.json'),
       ],
     },

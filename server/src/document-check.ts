@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { checkConfig, type CheckCache, type CheckOptions, type CheckResult } from './engine';
 import { applySuppressions } from './features/suppressions';
-import type { DirectoryReader, FileSource } from './config/types';
+import type { DirectoryReader, FileSource, TextChanges } from './config/types';
+import { ChangeJournal } from './change-journal';
 import type { PkiStore } from './pki/types';
 import { RULES } from './rules/rule-table';
 import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnostics';
@@ -53,17 +54,85 @@ export interface DocumentCheckResult {
   options: CheckOptions;
 }
 
-function bufferFirstSource(
+/**
+ * Where a check of an open config reads config texts: unsaved buffers first, then the text
+ * cache (or the disk). With a check cache and a text cache it also tells the loader what
+ * changed since that cache's last check (`TextChanges`); call it once per check.
+ */
+export function editorSource(
   buffers: ReadonlyMap<string, string>,
-  cache: WatchedTextCache | undefined,
+  textCache: WatchedTextCache | undefined,
+  cache: CheckCache | undefined,
 ): FileSource {
   return {
     readText(file) {
       const buffer = buffers.get(file);
       if (buffer !== undefined) return buffer;
-      return cache ? cache.read(file, readRegularTextOrNothing) : readRegularTextOrNothing(file);
+      if (textCache === undefined) return readRegularTextOrNothing(file);
+      return textCache.read(file, readRegularTextOrNothing);
     },
+    changes: changesFor(cache, textCache, buffers),
   };
+}
+
+/**
+ * What changed in one config's source between its checks: open buffers edited, opened or
+ * closed, and files the text cache forgot. Buffers are compared with those of the last check,
+ * so it holds whoever calls; a file is steady while it is a buffer or the cache holds it.
+ */
+class SourceChanges implements TextChanges {
+  private readonly journal = new ChangeJournal();
+  private buffers: ReadonlyMap<string, string> = new Map();
+  /** The text cache's token at the last check; null before the first. */
+  private cacheToken: number | null = null;
+
+  constructor(private cache: WatchedTextCache) {}
+
+  /** Records what changed since the last check; call once at the start of each. */
+  update(buffers: ReadonlyMap<string, string>, cache: WatchedTextCache): void {
+    if (cache !== this.cache) {
+      this.cache = cache;
+      this.cacheToken = null;
+    }
+    const named = new Set<string>();
+    for (const [file, text] of buffers) if (this.buffers.get(file) !== text) named.add(file);
+    for (const file of this.buffers.keys()) if (!buffers.has(file)) named.add(file);
+    this.buffers = new Map(buffers);
+    const forgotten = this.cacheToken === null ? 'all' : this.cache.changes.since(this.cacheToken);
+    this.cacheToken = this.cache.changes.token();
+    if (forgotten === 'all') this.journal.record('all');
+    else if (named.size > 0 || forgotten.size > 0) this.journal.record([...named, ...forgotten]);
+  }
+
+  token(): number {
+    return this.journal.token();
+  }
+
+  since(token: number): ReadonlySet<string> | 'all' {
+    return this.journal.since(token);
+  }
+
+  steady(file: string): boolean {
+    return this.buffers.has(file) || this.cache.holds(file);
+  }
+}
+
+const sourceChanges = new WeakMap<CheckCache, SourceChanges>();
+
+/** The source journal of this check's cache, brought up to date; none without both. */
+function changesFor(
+  cache: CheckCache | undefined,
+  textCache: WatchedTextCache | undefined,
+  buffers: ReadonlyMap<string, string>,
+): TextChanges | undefined {
+  if (cache === undefined || textCache === undefined) return undefined;
+  let changes = sourceChanges.get(cache);
+  if (changes === undefined) {
+    changes = new SourceChanges(textCache);
+    sourceChanges.set(cache, changes);
+  }
+  changes.update(buffers, textCache);
+  return changes;
 }
 
 function projectFileDiagnostics(project: ProjectFile): Diagnostic[] {
@@ -130,7 +199,7 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   );
   const project = manifest === null ? null : projectFile(manifest, buffers, input.textCache);
   const options = mergeLayers(project?.layer ?? {}, settingsLayer(settings, base));
-  options.files = bufferFirstSource(buffers, input.textCache);
+  options.files = editorSource(buffers, input.textCache, input.cache);
   options.discoverPeersIn = project ? path.dirname(project.file) : base;
   if (input.pki !== undefined) options.pki = input.pki;
   if (input.cache !== undefined) options.cache = input.cache;

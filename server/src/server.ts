@@ -57,7 +57,7 @@ export const COMMANDS = [
   'httpdMtls.server.generateCertificates',
 ] as const;
 /** Globs the client watches for us (also registered dynamically when the client allows). */
-export const WATCH_GLOBS = ['**/*.{pem,crt,key,cer,der,conf}', '**/.httpd-mtls.json'];
+export const WATCH_GLOBS = ['**/*.{pem,crt,key,cer,der,conf,load}', '**/.httpd-mtls.json'];
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

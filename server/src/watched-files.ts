@@ -6,11 +6,12 @@
  */
 import { realpathSync, type Dirent } from 'node:fs';
 import { DISK_DIRECTORIES } from './config/include-files';
+import { ChangeJournal } from './change-journal';
 import type { DirectoryReader } from './config/types';
 import * as path from 'node:path';
 
 /** The names `WATCH_GLOBS` in server.ts asks the client to watch (lower case, as typed). */
-const WATCHED_NAME = /(\.(pem|crt|key|cer|der|conf)|(^|[/\\])\.httpd-mtls\.json)$/;
+const WATCHED_NAME = /(\.(pem|crt|key|cer|der|conf|load)|(^|[/\\])\.httpd-mtls\.json)$/;
 /** Folders VS Code leaves out of watching by default (`files.watcherExclude`). */
 const UNWATCHED_SEGMENT = /(^|[/\\])(\.git|\.hg|node_modules)([/\\]|$)/;
 
@@ -125,6 +126,8 @@ export class WatchedDirectoryCache implements DirectoryReader {
 /** Config texts read from disk, kept for watched files until an event names them. */
 export class WatchedTextCache {
   private readonly texts = new Map<string, string>();
+  /** Every `forget`, in order: what a re-load must read again (see `TextChanges`). */
+  readonly changes = new ChangeJournal();
 
   constructor(private readonly watched: WatchedFiles) {}
 
@@ -137,11 +140,19 @@ export class WatchedTextCache {
     return text;
   }
 
+  /** The file's text is kept: `read` answers it from memory until the file is forgotten. */
+  holds(file: string): boolean {
+    return this.texts.has(file);
+  }
+
   forget(files: Iterable<string>): void {
-    for (const file of files) this.texts.delete(file);
+    const named = [...files];
+    for (const file of named) this.texts.delete(file);
+    this.changes.record(named);
   }
 
   forgetAll(): void {
     this.texts.clear();
+    this.changes.record('all');
   }
 }

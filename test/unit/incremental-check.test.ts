@@ -4,6 +4,8 @@
  * created and deleted), and after each edit a check through long-lived caches must equal a fresh
  * check of the same tree. Two variants: a store that trusts every file and is told what changed
  * the way server.ts `forgetFiles` does, and an untrusted store (stat on every load) told nothing.
+ * Some edits happen in unsaved editor buffers of site files (and buffers get closed): the
+ * trusting variant reads them through document-check's `editorSource`, as the server does.
  * File and directory mtimes are set explicitly to a strictly increasing clock in the past, so a
  * stat-based cache never sees two contents under one mtime and directory listings are "settled".
  * INCREMENTAL_SEED=N picks another sequence (default 1); a mismatch prints the edits so far.
@@ -28,6 +30,7 @@ import {
   WatchedFiles,
   WatchedTextCache,
 } from '../../server/src/watched-files';
+import { editorSource } from '../../server/src/document-check';
 
 const PKI = resolve(__dirname, '../fixtures/pki');
 const RULES = resolve(__dirname, '../fixtures/rules');
@@ -143,6 +146,11 @@ interface ConfigText {
 
 interface Site {
   name: string;
+  /**
+   * Written without `${VAR}` (values put in) to `sites-plain/`: an Include of such files is
+   * kept by the loader's include memo (include-memo.ts), which re-reads only changed files.
+   */
+  plain: boolean;
   ports: number[];
   vhosts: ConfigText[];
 }
@@ -153,6 +161,8 @@ class Tree {
   readonly entry = join(this.root, 'apache2.conf');
   readonly main: ConfigText;
   readonly sites: Site[] = [];
+  /** Unsaved editor buffers of site files, by path: they win over the disk. */
+  readonly buffers = new Map<string, string>();
   private clock = 1_600_000_000;
   private nextSite = 0;
 
@@ -161,6 +171,7 @@ class Tree {
     fs.mkdirSync(join(this.root, 'certs'));
     fs.mkdirSync(join(this.root, 'peers'));
     fs.mkdirSync(join(this.root, 'sites-enabled'));
+    fs.mkdirSync(join(this.root, 'sites-plain'));
     SLOTS.forEach((slot, index) => {
       this.copy(`certs/${slot}.crt`, index % 2 === 0 ? 'server.crt' : 'leaf-int1.crt');
       this.copy(`certs/${slot}.key`, index % 2 === 0 ? 'server.key' : 'leaf-int1.key');
@@ -173,7 +184,9 @@ class Tree {
     this.copy('peers/client.crt', 'client.crt');
     for (let i = 0; i < 7; i++) this.addSite();
     this.writeMain();
-    for (const dir of ['', 'certs', 'peers', 'sites-enabled']) this.touch(join(this.root, dir));
+    for (const dir of ['', 'certs', 'peers', 'sites-enabled', 'sites-plain']) {
+      this.touch(join(this.root, dir));
+    }
   }
 
   /** Absolute path of a file under the root. */
@@ -195,21 +208,37 @@ class Tree {
 
   writeMain(): void {
     const lines = [`ServerRoot "${this.root}"`, ...renderLines(this.main, MAIN_LINES)];
-    this.write(this.entry, [...lines, 'IncludeOptional sites-enabled/*.conf']);
+    const includes = ['IncludeOptional sites-enabled/*.conf', 'IncludeOptional sites-plain/*.conf'];
+    this.write(this.entry, [...lines, ...includes]);
   }
 
   writeSite(site: Site): void {
+    this.write(this.sitePath(site), this.siteLines(site));
+  }
+
+  /** The site as an unsaved buffer holds it (the disk keeps what was written last). */
+  bufferSite(site: Site): void {
+    this.buffers.set(this.sitePath(site), `${this.siteLines(site).join('\n')}\n`);
+  }
+
+  private siteLines(site: Site): string[] {
     const lines = site.vhosts.flatMap((vhost, index) => [
       `<VirtualHost *:${site.ports[index]}>`,
       `    ServerName ${site.name}.test`,
       ...renderLines(vhost, VHOST_LINES).map((line) => indent(line)),
       '</VirtualHost>',
     ]);
-    this.write(this.sitePath(site), lines);
+    if (!site.plain) return lines;
+    return lines.map((line) =>
+      line
+        .replaceAll('${CERTS}', 'certs')
+        .replaceAll('${DEPTH}', '2')
+        .replaceAll('${BACKEND}', 'backend.test'),
+    );
   }
 
   sitePath(site: Site): string {
-    return this.path(`sites-enabled/${site.name}.conf`);
+    return this.path(`sites-${site.plain ? 'plain' : 'enabled'}/${site.name}.conf`);
   }
 
   addSite(): Site {
@@ -219,7 +248,8 @@ class Tree {
       blanksAt: [],
     }));
     const ports = vhosts.map((_, i) => 8000 + this.nextSite * 10 + i);
-    const site: Site = { name: `site-${this.nextSite}`, ports, vhosts };
+    const plain = this.random.int(2) === 0;
+    const site: Site = { name: `site-${this.nextSite}`, plain, ports, vhosts };
     this.sites.push(site);
     this.writeSite(site);
     return site;
@@ -268,7 +298,24 @@ function applyRandomEdit(
     what,
     change: { files: [file], createdOrDeleted: true },
   });
-  const kind = random.int(12);
+  const kind = random.int(14);
+  if (kind >= 12) {
+    // No file event: the server sees didChange/didClose and reads buffers first.
+    const unchanged = { files: [], createdOrDeleted: false };
+    const open = [...tree.buffers.keys()];
+    if (kind === 13 && open.length > 0) {
+      const file = random.pick(open);
+      tree.buffers.delete(file);
+      return { what: `buffer of ${relative(tree.root, file)} closed unsaved`, change: unchanged };
+    }
+    const site = random.pick(tree.sites);
+    const line = random.int(VHOST_LINES.length);
+    const choice = random.int(VHOST_LINES[line].length);
+    site.vhosts[random.int(site.vhosts.length)].choices[line] = choice;
+    tree.bufferSite(site);
+    const what = `${site.name} in a buffer: ${lineChoice(VHOST_LINES, line, choice)}`;
+    return { what, change: unchanged };
+  }
   if (kind <= 2) {
     const site = random.pick(tree.sites);
     const vhost = random.int(site.vhosts.length);
@@ -366,7 +413,8 @@ function lineChoice(table: (string | null)[][], line: number, choice: number): s
 
 /** A long-lived checker of one entry, as the language server keeps one per open config. */
 interface IncrementalChecker {
-  options: CheckOptions;
+  /** Options for the next check, with these unsaved buffers open. */
+  options(buffers: ReadonlyMap<string, string>): CheckOptions;
   notify(change: Change): void;
 }
 
@@ -389,11 +437,9 @@ function trustingChecker(root: string): IncrementalChecker {
   });
   const texts = new WatchedTextCache(watched);
   const directories = new WatchedDirectoryCache(watched);
-  const files = {
-    readText: (file: string) => texts.read(file, (path) => readTextOrNothing(path)),
-  };
+  const cache = cacheFor(pki);
   return {
-    options: { cache: cacheFor(pki), pki, directories, files },
+    options: (buffers) => ({ cache, pki, directories, files: editorSource(buffers, texts, cache) }),
     notify({ files: paths, createdOrDeleted }) {
       if (createdOrDeleted) {
         watched.forgetAll();
@@ -412,26 +458,24 @@ function trustingChecker(root: string): IncrementalChecker {
 /** Stats every file on every check and is never told anything. */
 function statingChecker(): IncrementalChecker {
   const pki = createPkiStore();
-  return { options: { cache: cacheFor(pki), pki }, notify: () => {} };
-}
-
-function readTextOrNothing(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const cache = cacheFor(pki);
+  return {
+    options: (buffers) => ({ cache, pki, files: editorSource(buffers, undefined, undefined) }),
+    notify: () => {},
+  };
 }
 
 /** Checks through the caches and afresh; fails with the edits so far when they differ. */
 function assertSameAsFresh(
-  entry: string,
+  tree: Tree,
   shared: CheckOptions,
   checker: IncrementalChecker,
   edits: string[],
 ): void {
-  const incremental = checkConfig(entry, { ...shared, ...checker.options });
-  const fresh = checkConfig(entry, { ...shared, pki: createPkiStore() });
+  const entry = tree.entry;
+  const incremental = checkConfig(entry, { ...shared, ...checker.options(tree.buffers) });
+  const files = editorSource(tree.buffers, undefined, undefined);
+  const fresh = checkConfig(entry, { ...shared, pki: createPkiStore(), files });
   const context = `after ${edits.length} edits (seed ${SEED}):\n  ${edits.join('\n  ')}`;
   assert.deepEqual(incremental.internalErrors, [], context);
   assert.deepEqual(fresh.internalErrors, [], context);
@@ -471,12 +515,12 @@ function runSequence(makeChecker: (root: string) => IncrementalChecker): void {
     const shared: CheckOptions = { at: AT, discoverPeersIn: tree.root };
     const checker = makeChecker(tree.root);
     const edits: string[] = [];
-    assertSameAsFresh(tree.entry, shared, checker, edits);
+    assertSameAsFresh(tree, shared, checker, edits);
     for (let i = 0; i < EDITS; i++) {
       const edit = applyRandomEdit(tree, random, i);
       edits.push(edit.what);
       checker.notify(edit.change);
-      assertSameAsFresh(tree.entry, shared, checker, edits);
+      assertSameAsFresh(tree, shared, checker, edits);
     }
   } finally {
     fs.rmSync(tree.root, { recursive: true, force: true });

@@ -9,6 +9,10 @@
  * the language server's keeps a workspace folder until a file is created or deleted), and
  * while each file still has text. Anything else (a wildcard above the last component, an
  * expansion error, a file not inert) is not kept: the loader then expands as usual.
+ *
+ * When the file source reports its changes (`TextChanges`) and every file was steady when
+ * read, a re-load reads only the files named since: one site file edited out of a thousand
+ * costs one read, not a thousand.
  */
 import * as path from 'node:path';
 import type { Finding } from '../findings';
@@ -22,11 +26,35 @@ export interface IncludedFiles {
   findings: (readonly Finding[])[];
 }
 
-interface Kept extends IncludedFiles {
+/** What an Include read, kept; the loader updates texts, nodes and findings in place. */
+export interface KeptInclude extends IncludedFiles {
+  /** The source's `TextChanges` token when every file was last read steady; else null. */
+  token: number | null;
+}
+
+interface Kept extends KeptInclude {
   target: string;
   optional: boolean;
   chain: readonly string[];
   listing: string[];
+}
+
+/** Position of each file in a kept file list (lists are kept while the folder's listing is). */
+const positions = new WeakMap<string[], Map<string, number>>();
+
+/** Positions in `kept.files` of the files `named` names, in order. */
+export function indexesOf(kept: IncludedFiles, named: ReadonlySet<string>): number[] {
+  let byFile = positions.get(kept.files);
+  if (byFile === undefined) {
+    byFile = new Map(kept.files.map((file, index) => [file, index]));
+    positions.set(kept.files, byFile);
+  }
+  const indexes: number[] = [];
+  for (const file of named) {
+    const index = byFile.get(file);
+    if (index !== undefined) indexes.push(index);
+  }
+  return indexes.sort((a, b) => a - b);
 }
 
 export class IncludeMemo {
@@ -42,7 +70,7 @@ export class IncludeMemo {
     optional: boolean,
     chain: readonly string[],
     directories: DirectoryReader,
-  ): IncludedFiles | null {
+  ): KeptInclude | null {
     const kept = this.kept.get(include);
     if (
       kept === undefined ||
@@ -64,11 +92,12 @@ export class IncludeMemo {
     chain: readonly string[],
     directories: DirectoryReader,
     read: IncludedFiles,
+    token: number | null,
   ): void {
     const folder = path.dirname(target);
     if (!hasWildcard(path.basename(target)) || hasWildcard(folder)) return;
     const listing = listingOf(folder, directories);
     if (listing instanceof Error) return;
-    this.kept.set(include, { ...read, target, optional, chain: [...chain], listing });
+    this.kept.set(include, { ...read, token, target, optional, chain: [...chain], listing });
   }
 }

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Finding, Range } from '../findings';
 import { evaluateCondition } from './conditions';
 import { DISK_DIRECTORIES, expandInclude } from './include-files';
-import type { IncludedFiles } from './include-memo';
+import { indexesOf, type IncludedFiles, type KeptInclude } from './include-memo';
 import { addModule, initialModules } from './modules';
 import { parseConfigCached } from './parse-cache';
 import { CONDITIONAL_SECTIONS } from './parser';
@@ -30,6 +30,7 @@ import type {
   LoadedConfig,
   ParsedFile,
   SectionNode,
+  TextChanges,
   Word,
 } from './types';
 import { substituteVariables } from './variables';
@@ -199,7 +200,6 @@ class Loader {
     const again = kept === null ? null : this.readAgain(kept);
     if (again !== null) {
       this.append(again, frame);
-      memo?.keep(node, local, optional, chain, directories, again);
       return;
     }
 
@@ -237,7 +237,8 @@ class Loader {
     // <VirtualHost> sections); walking them one frame at a time gives the same nodes.
     if (read.nodes.every(isInertFile)) {
       for (const nodes of read.nodes) for (const child of nodes) frame.out.push(child);
-      if (complete) memo?.keep(node, local, optional, chain, directories, read);
+      if (complete)
+        memo?.keep(node, local, optional, chain, directories, read, this.steadyToken(read.files));
       return;
     }
     // The stack is LIFO: push the last file first so the first is read first.
@@ -254,27 +255,41 @@ class Loader {
   /**
    * The files of a kept Include read again: unchanged texts keep their nodes, changed ones are
    * parsed; null when a file has no text now or is no longer inert (then expand as usual).
+   * When every file was steady (`TextChanges`), only those named since are read.
    */
-  private readAgain(kept: IncludedFiles): IncludedFiles | null {
-    let again: IncludedFiles | null = null;
-    for (let index = 0; index < kept.files.length; index++) {
+  private readAgain(kept: KeptInclude): IncludedFiles | null {
+    const changes = this.options.files?.changes;
+    const named = kept.token === null || changes === undefined ? 'all' : changes.since(kept.token);
+    const indexes = named === 'all' ? null : indexesOf(kept, named);
+    const count = indexes === null ? kept.files.length : indexes.length;
+    const changed: { index: number; text: string; parsed: ParsedFile }[] = [];
+    let steady = changes !== undefined;
+    for (let at = 0; at < count; at++) {
+      const index = indexes === null ? at : indexes[at];
       const file = kept.files[index];
       const text = readText(file, this.options);
       if (text instanceof Error) return null;
+      if (steady && !changes?.steady(file)) steady = false;
       if (text === kept.texts[index]) continue;
       const parsed = parseConfigCached(text, file);
       if (!isInertFile(parsed.nodes)) return null;
-      again ??= {
-        files: kept.files,
-        texts: [...kept.texts],
-        nodes: [...kept.nodes],
-        findings: [...kept.findings],
-      };
-      again.texts[index] = text;
-      again.nodes[index] = parsed.nodes;
-      again.findings[index] = parsed.findings;
+      changed.push({ index, text, parsed });
     }
-    return again ?? kept;
+    for (const { index, text, parsed } of changed) {
+      kept.texts[index] = text;
+      kept.nodes[index] = parsed.nodes;
+      kept.findings[index] = parsed.findings;
+    }
+    // Files not read now were steady and unnamed, so they still are.
+    kept.token = steady ? (changes as TextChanges).token() : null;
+    return kept;
+  }
+
+  /** The source's token when every one of these files reads steady; else null. */
+  private steadyToken(files: string[]): number | null {
+    const changes = this.options.files?.changes;
+    if (changes === undefined || !files.every((file) => changes.steady(file))) return null;
+    return changes.token();
   }
 
   /** Records the files of an Include read again and appends their nodes, in order. */
@@ -429,6 +444,7 @@ function readOnce(source: FileSource): FileSource {
       texts.set(file, text);
       return text;
     },
+    changes: source.changes,
   };
 }
 

@@ -64,6 +64,21 @@ export interface PathMapping {
 export interface FileSource {
   /** UTF-8 text of a file, or undefined when it cannot be read. */
   readText(path: string): string | undefined;
+  /** Which answers changed between loads; without it a re-load reads every file again. */
+  changes?: TextChanges;
+}
+
+/**
+ * How a `FileSource`'s answers change: a re-load with an include memo reads again only the
+ * files named since the token it kept, when every file it read was steady.
+ */
+export interface TextChanges {
+  /** A token for now, to pass to `since` later. */
+  token(): number;
+  /** Paths whose text may have changed after `token`; 'all' when any may have. */
+  since(token: number): ReadonlySet<string> | 'all';
+  /** True while `readText(path)` answers from memory: it then changes only as `since` says. */
+  steady(path: string): boolean;
 }
 
 /** Reads directory entries (with their types); the language server answers from a cache. */

@@ -10,6 +10,7 @@ import * as asn1js from 'asn1js';
 import { CertificateParseError, parseCertificate } from './certificate';
 import { isPrivateKeyLabel, readDerKey, readKey } from './keys';
 import { readPem } from './pem';
+import { ChangeJournal } from '../change-journal';
 import type {
   BadCertificate,
   CertView,
@@ -116,26 +117,10 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
   };
 
   /** What each `forget` call named, in call order (a token is a position in it). */
-  const journal: (ReadonlySet<string> | 'all')[] = [];
-  const unions = new Map<number, ReadonlySet<string> | 'all'>();
+  const journal = new ChangeJournal();
   const changes: StoreChanges = {
-    token: () => journal.length,
-    since(token) {
-      let union = unions.get(token);
-      if (union === undefined) {
-        const named = new Set<string>();
-        union = named;
-        for (const entry of journal.slice(token)) {
-          if (entry === 'all') {
-            union = 'all';
-            break;
-          }
-          for (const path of entry) named.add(path);
-        }
-        unions.set(token, union);
-      }
-      return union;
-    },
+    token: () => journal.token(),
+    since: (token) => journal.since(token),
     trusted(read, path) {
       if (read === 'load') return verified.has(path);
       if (read === 'listing') return verifiedDirectories.has(path);
@@ -144,8 +129,7 @@ export function createPkiStore(options: PkiStoreOptions = {}): ForgettingPkiStor
   };
 
   const forget = (paths: Iterable<string> | 'all'): void => {
-    journal.push(paths === 'all' ? 'all' : new Set(paths));
-    unions.clear();
+    journal.record(paths);
     if (paths === 'all') {
       verified.clear();
       verifiedDirectories.clear();
