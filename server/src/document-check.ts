@@ -14,7 +14,12 @@ import type { DirectoryReader, FileSource, TextChanges } from './config/types';
 import { ChangeJournal } from './change-journal';
 import type { PkiStore } from './pki/types';
 import { RULES } from './rules/rule-table';
-import { diagnosticsByUri, DIAGNOSTIC_SOURCE, fileUri } from './features/diagnostics';
+import {
+  diagnosticsByUri,
+  DIAGNOSTIC_SOURCE,
+  fileUri,
+  type FileDiagnostics,
+} from './features/diagnostics';
 import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
 import { mergeLayers, settingsLayer, type Settings } from './settings';
 import type { WatchedTextCache } from './watched-files';
@@ -44,8 +49,8 @@ export interface DocumentCheckInput {
 }
 
 export interface DocumentCheckResult {
-  /** Diagnostics per file URI, an entry (maybe empty) for every config file read. */
-  diagnostics: Map<string, Diagnostic[]>;
+  /** Diagnostics per file URI: every config file read (and the project file) is listed. */
+  diagnostics: FileDiagnostics;
   /** Local paths whose change should re-run this check (configs, certs, keys, project file). */
   dependencies: string[];
   /** The engine's result (suppressed findings removed), for hover, links, lenses and fixes. */
@@ -162,6 +167,27 @@ function projectFile(
   return project;
 }
 
+const lastFileUris = new WeakMap<
+  CheckCache,
+  { files: string[]; project: string | undefined; uris: string[] }
+>();
+
+/** URIs of the files read and the project file; the same array as last check's if the same. */
+function fileUris(
+  cache: CheckCache | undefined,
+  files: string[],
+  project: string | undefined,
+): string[] {
+  const last = cache === undefined ? undefined : lastFileUris.get(cache);
+  if (last !== undefined && last.project === project && sameItems(last.files, files)) {
+    return last.uris;
+  }
+  const uris = files.map(fileUri);
+  if (project !== undefined) uris.push(fileUri(project));
+  if (cache !== undefined) lastFileUris.set(cache, { files, project, uris });
+  return uris;
+}
+
 const lastDependencies = new WeakMap<
   CheckCache,
   { files: string[]; referenced: string[]; project: string | undefined; list: string[] }
@@ -210,8 +236,12 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const result = checkConfig(entry, options);
   result.findings = applySuppressions(result.findings, (file) => options.files?.readText(file));
   const files = [entry, ...result.config.files];
-  const diagnostics = diagnosticsByUri(result.findings, files, RULES, levels);
-  if (project !== null) diagnostics.set(fileUri(project.file), projectFileDiagnostics(project));
+  const found = diagnosticsByUri(result.findings, RULES, levels);
+  const projectDiagnostics = project === null ? [] : projectFileDiagnostics(project);
+  if (project !== null && projectDiagnostics.length > 0) {
+    found.set(fileUri(project.file), projectDiagnostics);
+  }
+  const diagnostics = { files: fileUris(input.cache, files, project?.file), found };
 
   const dependencies = dependencyList(input.cache, files, result.referencedFiles, project?.file);
   return { diagnostics, dependencies, engine: result, options };

@@ -25,7 +25,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLogger } from './logger';
 import { normalizeSettings, DEFAULT_SETTINGS, type Settings } from './settings';
 import { checkDocument } from './document-check';
-import { fileUri } from './features/diagnostics';
+import { fileUri, type FileDiagnostics } from './features/diagnostics';
 import { DiagnosticStore } from './diagnostic-store';
 import { PublishFilter } from './publish-filter';
 import { WatchedDirectoryCache, WatchedFiles, WatchedTextCache } from './watched-files';
@@ -191,12 +191,11 @@ async function check(uri: string): Promise<void> {
   if (documents.get(uri) === undefined) return;
 
   // An untitled buffer is checked under a made-up path; its findings belong to its own URI.
-  const byUri = result.diagnostics;
-  const entryDiagnostics = byUri.get(fileUri(entry));
-  if (entryDiagnostics !== undefined && uriToPath(uri) === null) {
-    byUri.delete(fileUri(entry));
-    byUri.set(uri, entryDiagnostics);
-  }
+  const untitled = uriToPath(uri) === null;
+  const entryUri = untitled ? uri : fileUri(entry);
+  const diagnostics = untitled
+    ? renamedTarget(result.diagnostics, fileUri(entry), uri)
+    : result.diagnostics;
   // The first check after open sends every file; later ones only what changed, and always
   // the checked document itself (clients wait on it after an edit).
   const firstCheck = !dependencies.has(uri);
@@ -206,12 +205,24 @@ async function check(uri: string): Promise<void> {
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   watchUnreported();
   // Unchanged files are not sent again; the checked document always is (clients wait on it).
-  const targets = new Set(store.update(uri, byUri));
-  targets.add(byUri.has(uri) ? uri : fileUri(entry));
-  if (firstCheck) for (const target of byUri.keys()) targets.add(target);
+  const targets = new Set(store.update(uri, diagnostics));
+  targets.add(entryUri);
+  if (firstCheck) for (const target of diagnostics.files) targets.add(target);
   publish([...targets], (target) => firstCheck || target === uri || target === fileUri(entry));
   done(true);
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
+}
+
+/** The same diagnostics with one file's URI replaced (an untitled buffer's made-up path). */
+function renamedTarget(diagnostics: FileDiagnostics, from: string, to: string): FileDiagnostics {
+  const files = diagnostics.files.map((target) => (target === from ? to : target));
+  const found = new Map(diagnostics.found);
+  const list = found.get(from);
+  if (list !== undefined) {
+    found.delete(from);
+    found.set(to, list);
+  }
+  return { files, found };
 }
 
 /** Sends each target whose list changed since last sent, or that `force` names. */

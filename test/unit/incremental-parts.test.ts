@@ -117,25 +117,41 @@ test('the diagnostics store reports only files whose list changed', () => {
     range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
     message: 'x',
   };
-  const first = new Map([
-    ['file:///a', []],
-    ['file:///b', [diagnostic]],
-    ['file:///c', []],
-  ]);
-  assert.deepEqual(store.update('entry', first).sort(), ['file:///a', 'file:///b', 'file:///c']);
-  const second = new Map([
-    ['file:///a', []],
-    ['file:///b', [diagnostic]],
-    ['file:///d', [diagnostic]],
-  ]);
+  const other: Diagnostic = { ...diagnostic, message: 'y' };
+  const files = ['file:///a', 'file:///b', 'file:///c'];
+  const found = (entries: [string, Diagnostic[]][]) => new Map(entries);
+  const first = { files, found: found([['file:///b', [diagnostic]]]) };
+  assert.deepEqual(store.update('entry', first).sort(), files);
+  // Other files: c is withdrawn, d is new.
+  const second = {
+    files: ['file:///a', 'file:///b', 'file:///d'],
+    found: found([
+      ['file:///b', [diagnostic]],
+      ['file:///d', [diagnostic]],
+    ]),
+  };
   assert.deepEqual(store.update('entry', second).sort(), ['file:///c', 'file:///d']);
   assert.deepEqual(store.diagnosticsFor('file:///c'), []);
   assert.deepEqual(store.diagnosticsFor('file:///d'), [diagnostic]);
-  assert.deepEqual(store.update('entry', new Map([['file:///b', []]])).sort(), [
-    'file:///a',
-    'file:///b',
-    'file:///d',
-  ]);
+  // The same files array: only what has diagnostics now or had them is compared.
+  const same = second.files;
+  const third = { files: same, found: found([['file:///b', [other]]]) };
+  assert.deepEqual(store.update('entry', third).sort(), ['file:///b', 'file:///d']);
+  assert.deepEqual(store.diagnosticsFor('file:///b'), [other]);
+  assert.deepEqual(store.diagnosticsFor('file:///d'), []);
+  assert.deepEqual(store.update('entry', { files: same, found: found([]) }), ['file:///b']);
+  assert.deepEqual(store.update('entry', { files: same, found: found([]) }), []);
+  // Equal lists in new arrays are not a change.
+  const fourth = { files: same, found: found([['file:///a', [{ ...diagnostic }]]]) };
+  assert.deepEqual(store.update('entry', fourth), ['file:///a']);
+  const fifth = { files: same, found: found([['file:///a', [{ ...diagnostic }]]]) };
+  assert.deepEqual(store.update('entry', fifth), []);
+  // A second entry contributes to a shared file; removing the first withdraws only its share.
+  store.update('other', { files: ['file:///a'], found: found([['file:///a', [other]]]) });
+  assert.deepEqual(store.diagnosticsFor('file:///a'), [diagnostic, other]);
+  assert.deepEqual(store.remove('entry').sort(), same);
+  assert.deepEqual(store.diagnosticsFor('file:///a'), [other]);
+  assert.deepEqual(store.diagnosticsFor('file:///b'), []);
 });
 
 test('loading an unchanged tree again yields the same vhost sections', () => {

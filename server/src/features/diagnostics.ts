@@ -90,25 +90,31 @@ export function toDiagnostic(
   return diagnostic;
 }
 
-/** Groups findings into diagnostics per file URI; every file in `files` gets an entry. */
-const NONE: Diagnostic[] = [];
+/**
+ * Diagnostics of one check by file URI: every file it read, and the lists of those that have
+ * some. Most files of a big tree have none, and a re-check changes a few: the store compares
+ * `found` alone while `files` is the same array (see diagnostic-store.ts).
+ */
+export interface FileDiagnostics {
+  /** URIs of every file the check read, each published (empty when it has nothing). */
+  files: readonly string[];
+  /** Diagnostics of the files that have some (never an empty list), by URI. */
+  found: Map<string, Diagnostic[]>;
+}
 
+/** Groups findings into diagnostics per file URI; only files with some get an entry. */
 export function diagnosticsByUri(
   findings: Finding[],
-  files: Iterable<string>,
   rules: Record<RuleId, RuleInfo>,
   levels: RuleLevels,
 ): Map<string, Diagnostic[]> {
   const byUri = new Map<string, Diagnostic[]>();
-  // Most files of a big tree have nothing: they share one empty list (never pushed to).
-  for (const file of files) byUri.set(fileUri(file), NONE);
-
   for (const finding of findings) {
     const diagnostic = toDiagnostic(finding, rules, levels);
     if (diagnostic === null) continue;
     const uri = fileUri(finding.file);
     const list = byUri.get(uri);
-    if (list === undefined || list === NONE) byUri.set(uri, [diagnostic]);
+    if (list === undefined) byUri.set(uri, [diagnostic]);
     else list.push(diagnostic);
   }
   return byUri;

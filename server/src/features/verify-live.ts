@@ -47,7 +47,7 @@ export async function addLiveResults(
   options: LiveOptions,
   overrides: LiveOverrides,
 ): Promise<void> {
-  const vhosts = [checked.topology.main, ...checked.topology.vhosts];
+  const vhosts = checked.topology.servers;
   for (const report of reports) {
     const vhost = vhosts.find((v) => vhostLabel(v.serverName.value, v.port) === report.vhost);
     if (!vhost) continue;

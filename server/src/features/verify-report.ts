@@ -46,7 +46,7 @@ export function verifyReport(checked: CheckedConfig, options: VerifyOptions = {}
 }
 
 export function selectVhosts(topology: Topology, options: VerifyOptions): VirtualHostModel[] {
-  const tlsVhosts = [topology.main, ...topology.vhosts].filter((v) => v.tls.enabled.value);
+  const tlsVhosts = topology.servers.filter((v) => v.tls.enabled.value);
   const { vhost: name, position } = options;
   return tlsVhosts.filter((vhost) => {
     if (name !== undefined) {

@@ -4,8 +4,9 @@
  * scope (main server -> vhost -> every matching <Proxy>/<ProxyMatch>), Apache defaults included.
  */
 import { resolveServerPath } from '../config/paths';
-import type { DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
-import { collectScopes, lastOf, allOf, type RawScope } from './scopes';
+import type { ConfigNode, DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
+import { collectScopes, isVirtualHost, lastOf, allOf, vhostScope, type RawScope } from './scopes';
+import { changedPositions } from '../positions';
 import { collectRoutes } from './routes';
 import { readDepth, readFlag, readVerifyMode } from './settings-scope';
 import type {
@@ -57,10 +58,23 @@ export class TopologyCache {
     SectionNode,
     { context: MainContext; model: VirtualHostModel }
   >();
+  /** The last build: while only <VirtualHost> sections changed, it is patched by position. */
+  last: { nodes: readonly ConfigNode[]; vhostAt: number[]; topology: Topology } | null = null;
 
   mainContext(key: MainKey, build: () => MainContext): MainContext {
     if (this.context === null || !sameMainKey(this.context.key, key)) this.context = build();
     return this.context;
+  }
+
+  /** The main context of the last build when `key` differs from its in the main scope alone. */
+  contextBesidesScope(key: Omit<MainKey, 'scope'>): MainContext | null {
+    const context = this.context;
+    if (context === null) return null;
+    const same =
+      context.key.serverRoot === key.serverRoot &&
+      context.key.pathMappings === key.pathMappings &&
+      context.key.apacheVersion === key.apacheVersion;
+    return same ? context : null;
   }
 
   vhost(context: MainContext, scope: RawScope): VirtualHostModel {
@@ -97,6 +111,9 @@ function sameScope(a: RawScope, b: RawScope): boolean {
 }
 
 export function buildTopology(config: LoadedConfig, options: ModelOptions): Topology {
+  const cache = options.cache;
+  const patched = cache === undefined ? null : patchedTopology(config, options, cache);
+  if (patched !== null) return patched;
   const scopes = collectScopes(config.nodes);
   const key: MainKey = {
     scope: scopes.main,
@@ -105,10 +122,46 @@ export function buildTopology(config: LoadedConfig, options: ModelOptions): Topo
     apacheVersion: options.apacheVersion,
   };
   const build = () => mainContext(config, key, options);
-  const context = options.cache ? options.cache.mainContext(key, build) : build();
+  const context = cache ? cache.mainContext(key, build) : build();
   const vhost = (scope: RawScope) =>
-    options.cache ? options.cache.vhost(context, scope) : context.makeVhost(scope);
-  return { config, main: context.main, vhosts: scopes.vhosts.map(vhost) };
+    cache ? cache.vhost(context, scope) : context.makeVhost(scope);
+  const vhosts = scopes.vhosts.map(vhost);
+  const topology = { config, main: context.main, vhosts, servers: [context.main].concat(vhosts) };
+  if (cache) cache.last = { nodes: config.nodes, vhostAt: scopes.vhostAt, topology };
+  return topology;
+}
+
+/**
+ * The last topology with the vhosts of changed <VirtualHost> sections rebuilt, when the
+ * top-level nodes differ from the last build's only there (same positions, vhost for vhost)
+ * and the main server's paths and version are the same: the main scope is then unchanged
+ * too. Null when that does not hold.
+ */
+function patchedTopology(
+  config: LoadedConfig,
+  options: ModelOptions,
+  cache: TopologyCache,
+): Topology | null {
+  const last = cache.last;
+  if (last === null) return null;
+  const context = cache.contextBesidesScope({
+    serverRoot: config.serverRoot,
+    pathMappings: JSON.stringify(config.pathMappings),
+    apacheVersion: options.apacheVersion,
+  });
+  const changed = context === null ? null : changedPositions(last.nodes, config.nodes);
+  if (context === null || changed === null) return null;
+  for (const index of changed) {
+    if (last.vhostAt[index] < 0 || !isVirtualHost(config.nodes[index])) return null;
+  }
+  const vhosts = last.topology.vhosts.slice();
+  for (const index of changed) {
+    const section = config.nodes[index] as SectionNode;
+    vhosts[last.vhostAt[index]] = cache.vhost(context, vhostScope(section));
+  }
+  const topology = { config, main: context.main, vhosts, servers: [context.main].concat(vhosts) };
+  cache.last = { nodes: config.nodes, vhostAt: last.vhostAt, topology };
+  return topology;
 }
 
 function mainContext(config: LoadedConfig, key: MainKey, options: ModelOptions): MainContext {

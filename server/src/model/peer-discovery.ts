@@ -42,7 +42,7 @@ export function discoverPeers(
   memo?: DiscoveryMemo,
 ): KnownPeers {
   if (memo === undefined) return discover(certificateFiles(root, directories, []), topology, pki);
-  const sameNames = memo.servers.same([topology.main, ...topology.vhosts]);
+  const sameNames = memo.servers.same(topology.servers);
   const walkSame = memo.walk.every((step) => directories.read(step.directory) === step.entries);
   if (memo.root === root && walkSame) {
     if (sameNames && memo.reads?.stillSame(pki)) return memo.peers;
@@ -72,11 +72,9 @@ function signatureOf(vhost: VirtualHostModel): string {
 }
 
 function discover(files: string[], topology: Topology, pki: PkiStore): KnownPeers {
-  const own = new Set(
-    configuredFiles([topology.main, ...topology.vhosts]).map((ref) => ref.localPath),
-  );
+  const own = new Set(configuredFiles(topology.servers).map((ref) => ref.localPath));
   const hosts = new Map<string, string>();
-  for (const vhost of [topology.main, ...topology.vhosts]) {
+  for (const vhost of topology.servers) {
     for (const route of vhost.routes) {
       if (route.tls && !hosts.has(`${route.host}:${route.port}`)) {
         hosts.set(`${route.host}:${route.port}`, route.url);

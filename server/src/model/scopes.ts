@@ -39,13 +39,23 @@ const DIRECTORY_SECTIONS = new Set([
 export interface Scopes {
   main: RawScope;
   vhosts: RawScope[];
+  /** Per top-level node: its index in `vhosts` when it is a <VirtualHost> section, else -1. */
+  vhostAt: number[];
 }
 
 export function collectScopes(nodes: ConfigNode[]): Scopes {
   const main = emptyScope(null);
   const vhosts: RawScope[] = [];
-  walk(nodes, main, vhosts, true);
-  return { main, vhosts };
+  const vhostAt: number[] = [];
+  for (const node of nodes) {
+    vhostAt.push(isVirtualHost(node) ? vhosts.length : -1);
+    walkNode(node, main, vhosts, true);
+  }
+  return { main, vhosts, vhostAt };
+}
+
+export function isVirtualHost(node: ConfigNode): node is SectionNode {
+  return node.kind === 'section' && node.name.toLowerCase() === 'virtualhost';
 }
 
 function emptyScope(section: SectionNode | null): RawScope {
@@ -58,7 +68,7 @@ function emptyScope(section: SectionNode | null): RawScope {
  */
 const vhostScopes = new WeakMap<SectionNode, RawScope>();
 
-function vhostScope(section: SectionNode): RawScope {
+export function vhostScope(section: SectionNode): RawScope {
   let scope = vhostScopes.get(section);
   if (scope === undefined) {
     scope = emptyScope(section);
@@ -69,22 +79,24 @@ function vhostScope(section: SectionNode): RawScope {
 }
 
 function walk(nodes: ConfigNode[], scope: RawScope, vhosts: RawScope[], topLevel: boolean): void {
-  for (const node of nodes) {
-    if (node.kind === 'directive') {
-      scope.directives.push(node);
-      continue;
-    }
-    const name = node.name.toLowerCase();
-    if (name === 'virtualhost' && topLevel) {
-      vhosts.push(vhostScope(node));
-    } else if (LOCATION_SECTIONS.has(name)) {
-      scope.locations.push({ section: node, directives: flatten(node.children) });
-    } else if (PROXY_SECTIONS.has(name)) {
-      scope.proxies.push({ section: node, directives: flatten(node.children) });
-    } else if (!DIRECTORY_SECTIONS.has(name) && name !== 'virtualhost') {
-      // Sections such as <IfVersion> hold server-scope directives: read them in place.
-      walk(node.children, scope, vhosts, topLevel);
-    }
+  for (const node of nodes) walkNode(node, scope, vhosts, topLevel);
+}
+
+function walkNode(node: ConfigNode, scope: RawScope, vhosts: RawScope[], topLevel: boolean): void {
+  if (node.kind === 'directive') {
+    scope.directives.push(node);
+    return;
+  }
+  const name = node.name.toLowerCase();
+  if (name === 'virtualhost' && topLevel) {
+    vhosts.push(vhostScope(node));
+  } else if (LOCATION_SECTIONS.has(name)) {
+    scope.locations.push({ section: node, directives: flatten(node.children) });
+  } else if (PROXY_SECTIONS.has(name)) {
+    scope.proxies.push({ section: node, directives: flatten(node.children) });
+  } else if (!DIRECTORY_SECTIONS.has(name) && name !== 'virtualhost') {
+    // Sections such as <IfVersion> hold server-scope directives: read them in place.
+    walk(node.children, scope, vhosts, topLevel);
   }
 }
 

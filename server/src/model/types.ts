@@ -91,6 +91,8 @@ export interface Topology {
   config: LoadedConfig;
   main: VirtualHostModel;
   vhosts: VirtualHostModel[];
+  /** `main`, then every vhost: what per-server rules and scans walk. */
+  servers: VirtualHostModel[];
 }
 
 /** A client certificate expected to reach Apache: from `.httpd-mtls.json`, or discovered. */

@@ -46,7 +46,7 @@ function caKeyFindings(ctx: RuleContext): Finding[] {
     reads: null,
     exposures: [],
   }));
-  const sameNames = memo?.servers.same([ctx.topology.main, ...ctx.topology.vhosts]) ?? false;
+  const sameNames = memo?.servers.same(ctx.topology.servers) ?? false;
   if (memo !== undefined && sameNames && memo.reads?.stillSame(ctx.pki)) {
     return render(ctx, memo.exposures);
   }
@@ -167,7 +167,7 @@ function isPathDirective(ref: FileRef): boolean {
 /** Every mod_ssl file the config names, server side and proxy side (first ref per path). */
 function namedFileRefs(ctx: RuleContext): FileRef[] {
   const unique = new Map<string, FileRef>();
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+  for (const vhost of ctx.topology.servers) {
     for (const ref of refsOf(vhost)) if (!unique.has(ref.localPath)) unique.set(ref.localPath, ref);
   }
   return [...unique.values()];

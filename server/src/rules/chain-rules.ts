@@ -203,7 +203,7 @@ function knownCertificates(ctx: RuleContext): CertView[] {
 
 function collectKnownCertificates(ctx: RuleContext): CertView[] {
   const refs: (FileRef | null)[] = [];
-  for (const vhost of [ctx.topology.main, ...ctx.topology.vhosts]) {
+  for (const vhost of ctx.topology.servers) {
     const tls = vhost.tls;
     refs.push(...tls.certificateFiles, tls.chainFile, tls.caCertificateFile, tls.caCertificatePath);
     for (const route of vhost.routes) {

@@ -25,6 +25,8 @@ import type { Finding, Range } from '../findings';
 import { argumentFindings } from './directive-arguments';
 import { nearestName } from './nearest-name';
 import type { RuleContext, RuleFamily } from './types';
+import { changedPositions, flattened } from '../positions';
+import { sameItems } from '../same-items';
 
 const IF_SECTIONS = new Set(['if', 'elseif', 'else']);
 const DIRECTORY_LIKE: readonly DirectiveContext[] = ['directory', 'location', 'files', 'proxy'];
@@ -64,8 +66,32 @@ function internedKey(key: string): string {
   return key;
 }
 
+/**
+ * Kept between checks of one config (`RuleContext.keep`): the last check's top-level nodes
+ * with, per position, the findings, the LoadModule names met and (sections) the module-set
+ * key. A re-check where only sections without LoadModule changed redoes those alone.
+ */
+interface DirectivesMemo {
+  last: {
+    nodes: readonly ConfigNode[];
+    /** The loader's module set (before any LoadModule of the tree), in its order. */
+    modules: string[];
+    keys: (string | null)[];
+    findingsAt: Finding[][];
+    loadsAt: string[][];
+  } | null;
+}
+
+const NO_FINDINGS: Finding[] = [];
+const NO_LOADS: string[] = [];
+
 function directiveFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
+  const memo = ctx.keep?.('directives', (): DirectivesMemo => ({ last: null }));
+  const initial = [...config.modules];
+  const patched = memo?.last ? patchedFindings(memo.last, config.nodes, initial) : null;
+  if (patched !== null) return patched;
+
   const findings: Finding[] = [];
   // Each LoadModule takes effect at its position: before it, its directives are unknown.
   const modules = new Set(config.modules);
@@ -81,52 +107,105 @@ function directiveFindings(ctx: RuleContext): Finding[] {
     loads.push(name);
     modulesKey = null;
   };
-
-  const visit = (nodes: readonly ConfigNode[], place: Place | null): void => {
-    for (const node of nodes) {
-      const here = place ?? topPlace(node.file);
-      const name = node.name;
-      if (name.includes('$')) continue;
-      if (node.kind === 'directive' && name.toLowerCase() === 'loadmodule' && node.args[0]) {
-        load(node.args[0].value);
-      }
-      const info = lookupDirective(name);
-      const known = info !== undefined && info.section === (node.kind === 'section');
-      if (!known) {
-        findings.push(...unknownName(node));
-      } else if (!moduleLoaded(info, modules)) {
-        findings.push(notLoaded(node, info));
-      } else {
-        findings.push(...contextFindings(node, info, here));
-        if (node.kind === 'directive') findings.push(...argumentFindings(node, info));
-      }
-      if (node.kind !== 'section') continue;
-      const lower = name.toLowerCase();
-      // A macro body is text until `Use` expands it; its words are not directives yet.
-      if (lower === 'macro') continue;
-      visit(node.children, innerPlace(node, here));
-    }
+  const last: NonNullable<DirectivesMemo['last']> = {
+    nodes: config.nodes,
+    modules: initial,
+    keys: [],
+    findingsAt: [],
+    loadsAt: [],
   };
 
   for (const node of config.nodes) {
-    if (node.kind === 'directive') {
-      visit([node], null);
-      continue;
-    }
-    modulesKey ??= internedKey([...modules].sort().join(' '));
-    const key: string = modulesKey;
-    const kept = sectionResults.get(node);
-    if (kept !== undefined && kept.modules === key) {
-      if (kept.findings.length > 0) findings.push(...kept.findings);
-      for (const name of kept.loads) load(name);
-      continue;
-    }
     const before = findings.length;
     loads = [];
-    visit([node], null);
-    sectionResults.set(node, { modules: key, findings: findings.slice(before), loads });
+    let key: string | null = null;
+    if (node.kind === 'directive') {
+      visit([node], null, modules, load, findings);
+    } else {
+      modulesKey ??= internedKey([...modules].sort().join(' '));
+      key = modulesKey;
+      const kept = sectionResults.get(node);
+      if (kept !== undefined && kept.modules === key) {
+        if (kept.findings.length > 0) findings.push(...kept.findings);
+        for (const name of kept.loads) load(name);
+      } else {
+        visit([node], null, modules, load, findings);
+        sectionResults.set(node, { modules: key, findings: findings.slice(before), loads });
+      }
+    }
+    last.keys.push(key);
+    last.findingsAt.push(findings.length === before ? NO_FINDINGS : findings.slice(before));
+    last.loadsAt.push(loads.length === 0 ? NO_LOADS : loads);
   }
+  if (memo !== undefined) memo.last = last;
   return findings;
+}
+
+/**
+ * The findings when the nodes differ from last check's only in sections that load no module
+ * (nor did the ones they replace) and the loader's modules are the same: each such section
+ * is walked under the module set at its position; null when that does not hold.
+ */
+function patchedFindings(
+  last: NonNullable<DirectivesMemo['last']>,
+  nodes: readonly ConfigNode[],
+  modules: string[],
+): Finding[] | null {
+  if (!sameItems(last.modules, modules)) return null;
+  const changed = changedPositions(last.nodes, nodes);
+  if (changed === null) return null;
+  for (const index of changed) {
+    const node = nodes[index];
+    if (node.kind !== 'section' || last.loadsAt[index].length > 0) return null;
+    if (last.keys[index] === null || namesLoadedIn(node).length > 0) return null;
+  }
+  for (const index of changed) {
+    const node = nodes[index] as SectionNode;
+    const key = last.keys[index] as string;
+    let kept = sectionResults.get(node);
+    if (kept === undefined || kept.modules !== key) {
+      const findings: Finding[] = [];
+      const set = new Set(key === '' ? [] : key.split(' '));
+      visit([node], null, set, (name) => addModule(set, name), findings);
+      kept = { modules: key, findings, loads: NO_LOADS };
+      sectionResults.set(node, kept);
+    }
+    last.findingsAt[index] = kept.findings.length === 0 ? NO_FINDINGS : kept.findings;
+  }
+  last.nodes = nodes;
+  return flattened(last.findingsAt);
+}
+
+/** Checks nodes (recursively) under `modules`, as met in config order; LoadModule calls `load`. */
+function visit(
+  nodes: readonly ConfigNode[],
+  place: Place | null,
+  modules: ReadonlySet<string>,
+  load: (name: string) => void,
+  findings: Finding[],
+): void {
+  for (const node of nodes) {
+    const here = place ?? topPlace(node.file);
+    const name = node.name;
+    if (name.includes('$')) continue;
+    if (node.kind === 'directive' && name.toLowerCase() === 'loadmodule' && node.args[0]) {
+      load(node.args[0].value);
+    }
+    const info = lookupDirective(name);
+    const known = info !== undefined && info.section === (node.kind === 'section');
+    if (!known) {
+      findings.push(...unknownName(node));
+    } else if (!moduleLoaded(info, modules)) {
+      findings.push(notLoaded(node, info));
+    } else {
+      findings.push(...contextFindings(node, info, here));
+      if (node.kind === 'directive') findings.push(...argumentFindings(node, info));
+    }
+    if (node.kind !== 'section') continue;
+    // A macro body is text until `Use` expands it; its words are not directives yet.
+    if (name.toLowerCase() === 'macro') continue;
+    visit(node.children, innerPlace(node, here), modules, load, findings);
+  }
 }
 
 function topPlace(file: string): Place {
@@ -150,14 +229,20 @@ function loadedModules(nodes: readonly ConfigNode[]): string[] {
       loaded.push(...loadModuleName(node));
       continue;
     }
-    let names = sectionModules.get(node);
-    if (names === undefined) {
-      names = [...walkDirectives(node.children)].flatMap(loadModuleName);
-      sectionModules.set(node, names);
-    }
+    const names = namesLoadedIn(node);
     if (names.length > 0) loaded.push(...names);
   }
   return loaded;
+}
+
+/** Names given to LoadModule inside a section (kept per section). */
+function namesLoadedIn(section: SectionNode): string[] {
+  let names = sectionModules.get(section);
+  if (names === undefined) {
+    names = [...walkDirectives(section.children)].flatMap(loadModuleName);
+    sectionModules.set(section, names);
+  }
+  return names;
 }
 
 function loadModuleName(node: DirectiveNode): string[] {

@@ -12,6 +12,7 @@ import { atArgument } from './finding-helpers';
 import { nothingReadChanged, RecordedReads } from '../pki/recorded-reads';
 import type { PathKind, PkiStore } from '../pki/types';
 import type { RuleContext, RuleFamily } from './types';
+import { changedPositions, flattened } from '../positions';
 
 const FILE_DIRECTIVES = new Set([
   'sslcertificatefile',
@@ -53,18 +54,23 @@ interface SectionEntry {
 
 /**
  * Kept between checks: per top-level section its problems and the path kinds they came from,
- * and the last check's top-level nodes with their entries in order (while nothing read
- * changed, an unchanged section at the same position keeps its entry with no lookup).
+ * and the last check's top-level nodes with, per position, the entry and the problems. While
+ * nothing read changed, a re-check redoes only the positions that hold another node, the
+ * top-level directives and the sections whose answers were not all trusted (`redo`).
  */
 interface FilesMemo {
   sections: WeakMap<SectionNode, SectionEntry>;
   last: {
-    nodes: ConfigNode[];
+    nodes: readonly ConfigNode[];
     entries: (SectionEntry | null)[];
+    problemsAt: Problem[][];
+    redo: number[];
     resolution: string;
     token: number;
   } | null;
 }
+
+const NO_PROBLEMS: Problem[] = [];
 
 function fileFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
@@ -77,34 +83,58 @@ function fileFindings(ctx: RuleContext): Finding[] {
     last !== null &&
     last.resolution === resolution &&
     nothingReadChanged(changes, last.token);
-  const problems: Problem[] = [];
-  const entries: (SectionEntry | null)[] = [];
-  config.nodes.forEach((node, index) => {
+  const token = changes?.token() ?? 0;
+  /** The entry (sections, with a memo) and problems at one position. */
+  const at = (node: ConfigNode, previous: SectionEntry | null) => {
     if (node.kind === 'directive' || memo === undefined) {
-      entries.push(null);
-      problems.push(...problemsOf(itemsOfNode(node, config), ctx.pki));
-      return;
+      const problems = problemsOf(itemsOfNode(node, config), ctx.pki);
+      return { entry: null, problems, redo: true };
     }
-    const previous = quiet ? last.entries[index] : null;
-    let entry: SectionEntry | undefined;
-    if (previous && last?.nodes[index] === node && previous.reads.trustedOnly) {
-      entry = previous;
-    } else {
+    let entry = previous;
+    if (entry === null || !entry.reads.trustedOnly) {
       const items = itemsOfNode(node, config);
-      entry = memo.sections.get(node);
-      if (entry === undefined || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
+      entry = memo.sections.get(node) ?? null;
+      if (entry === null || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
         const reads = new RecordedReads(changes);
         entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
         memo.sections.set(node, entry);
       }
     }
-    entries.push(entry);
-    if (entry.problems.length > 0) problems.push(...entry.problems);
-  });
-  if (memo !== undefined) {
-    memo.last = { nodes: config.nodes, entries, resolution, token: changes?.token() ?? 0 };
+    return { entry, problems: entry.problems, redo: !entry.reads.trustedOnly };
+  };
+
+  const changed = quiet ? changedPositions(last.nodes, config.nodes) : null;
+  if (quiet && changed !== null) {
+    const positions = [...new Set([...changed, ...last.redo])].sort((a, b) => a - b);
+    const redo: number[] = [];
+    for (const index of positions) {
+      const unchanged = last.nodes[index] === config.nodes[index];
+      const result = at(config.nodes[index], unchanged ? last.entries[index] : null);
+      last.entries[index] = result.entry;
+      last.problemsAt[index] = result.problems.length === 0 ? NO_PROBLEMS : result.problems;
+      if (result.redo) redo.push(index);
+    }
+    Object.assign(last, { nodes: config.nodes, redo, token });
+    return problemFindings(flattened(last.problemsAt));
   }
-  return problemFindings(problems);
+
+  const kept: NonNullable<FilesMemo['last']> = {
+    nodes: config.nodes,
+    entries: [],
+    problemsAt: [],
+    redo: [],
+    resolution,
+    token,
+  };
+  config.nodes.forEach((node, index) => {
+    const previous = quiet && last.nodes[index] === node ? last.entries[index] : null;
+    const result = at(node, previous);
+    kept.entries.push(result.entry);
+    kept.problemsAt.push(result.problems.length === 0 ? NO_PROBLEMS : result.problems);
+    if (result.redo) kept.redo.push(index);
+  });
+  if (memo !== undefined) memo.last = kept;
+  return problemFindings(flattened(kept.problemsAt));
 }
 
 function problemsOf(items: FileItem[], pki: PkiStore): Problem[] {

@@ -20,6 +20,7 @@ import { revocationRules } from './revocation-rules';
 import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
 import { weakCryptoRules } from './weak-crypto-rules';
+import { changedPositions } from '../positions';
 
 export const RULE_FAMILIES: Record<string, RuleFamily> = {
   directives: directiveRules,
@@ -79,13 +80,17 @@ interface ServerEntry extends ServerOutcome {
 export class RuleCache {
   private readonly servers = new WeakMap<VirtualHostModel, ServerEntry>();
   /**
-   * The servers of the last check, with their entries in the same order, the inputs and the
-   * store's token at its end: while nothing read changed, an unchanged server at the same
-   * position keeps its entry with no lookup (see `nothingReadChanged`).
+   * The servers of the last check with, per position, the entry kept (null: not kept) and
+   * the outcome; the positions to redo whatever happens (`redo`: entries not kept or not all
+   * trusted); the inputs and the store's token at its end. While nothing read changed, a
+   * re-check redoes only the positions that hold another model and those (see
+   * `nothingReadChanged`).
    */
   last: {
     servers: VirtualHostModel[];
     entries: (ServerEntry | null)[];
+    outcomes: ServerOutcome[];
+    redo: number[];
     inputs: ContextInputs;
     token: number;
   } | null = null;
@@ -131,7 +136,7 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
           changes: cache.changes,
           keep: (family, create) => cache.keep(family, create),
         };
-  const servers = [ctx.topology.main, ...ctx.topology.vhosts];
+  const servers = ctx.topology.servers;
   const inputs: ContextInputs = {
     main: ctx.topology.main,
     at: ctx.at.getTime(),
@@ -199,19 +204,48 @@ function cachedPerServer(
     last !== null &&
     sameInputs(last.inputs, inputs) &&
     nothingReadChanged(changes, last.token);
-  const entries: (ServerEntry | null)[] = [];
-  const perServer = servers.map((server, index) => {
-    const previous = quiet ? last.entries[index] : undefined;
-    if (previous && last?.servers[index] === server && previous.reads.trustedOnly) {
-      entries.push(previous);
-      return previous;
+  const token = changes?.token() ?? 0;
+  /** The entry for the server at a position; `previous`: the one kept there, if any. */
+  const at = (server: VirtualHostModel, previous: ServerEntry | null) => {
+    const found =
+      previous !== null && previous.reads.trustedOnly
+        ? { entry: previous, kept: true }
+        : cachedServerEntry(ctx, server, inputs, cache);
+    return { ...found, redo: !found.kept || !found.entry.reads.trustedOnly };
+  };
+
+  const changed = quiet ? changedPositions(last.servers, servers) : null;
+  if (quiet && changed !== null) {
+    const positions = [...new Set([...changed, ...last.redo])].sort((a, b) => a - b);
+    const redo: number[] = [];
+    for (const index of positions) {
+      const server = servers[index];
+      const result = at(server, last.servers[index] === server ? last.entries[index] : null);
+      last.entries[index] = result.kept ? result.entry : null;
+      last.outcomes[index] = result.entry;
+      if (result.redo) redo.push(index);
     }
-    const entry = cachedServerEntry(ctx, server, inputs, cache);
-    entries.push(entry.kept ? entry.entry : null);
-    return entry.entry;
+    Object.assign(last, { servers, redo, token });
+    return last.outcomes;
+  }
+
+  const kept: NonNullable<RuleCache['last']> = {
+    servers,
+    entries: [],
+    outcomes: [],
+    redo: [],
+    inputs,
+    token,
+  };
+  servers.forEach((server, index) => {
+    const previous = quiet && last.servers[index] === server ? last.entries[index] : null;
+    const result = at(server, previous);
+    kept.entries.push(result.kept ? result.entry : null);
+    kept.outcomes.push(result.entry);
+    if (result.redo) kept.redo.push(index);
   });
-  cache.last = { servers, entries, inputs, token: changes?.token() ?? 0 };
-  return perServer;
+  cache.last = kept;
+  return kept.outcomes;
 }
 
 function cachedServerEntry(
