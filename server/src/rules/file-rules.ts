@@ -6,7 +6,7 @@
  */
 import { dirname } from 'node:path';
 import { resolveServerPath } from '../config/paths';
-import type { ConfigNode, DirectiveNode, LoadedConfig, SectionNode } from '../config/types';
+import type { ConfigNode, DirectiveNode, LoadedConfig } from '../config/types';
 import type { Finding } from '../findings';
 import { atArgument } from './finding-helpers';
 import { nothingReadChanged, RecordedReads } from '../pki/recorded-reads';
@@ -45,24 +45,24 @@ interface Problem {
   unmapped: boolean;
 }
 
-/** Per top-level section, kept between checks: its problems and the path kinds they came from. */
-interface SectionEntry {
+/** Per top-level node, kept between checks: its problems and the path kinds they came from. */
+interface NodeEntry {
   items: FileItem[];
   reads: RecordedReads;
   problems: Problem[];
 }
 
 /**
- * Kept between checks: per top-level section its problems and the path kinds they came from,
- * and the last check's top-level nodes with, per position, the entry and the problems. While
- * nothing read changed, a re-check redoes only the positions that hold another node, the
- * top-level directives and the sections whose answers were not all trusted (`redo`).
+ * Kept between checks: per top-level node (section or directive) its problems and the path
+ * kinds they came from, and the last check's top-level nodes with, per position, the entry
+ * and the problems. While nothing read changed, a re-check redoes only the positions that
+ * hold another node and those whose answers were not all trusted (`redo`).
  */
 interface FilesMemo {
-  sections: WeakMap<SectionNode, SectionEntry>;
+  nodes: WeakMap<ConfigNode, NodeEntry>;
   last: {
     nodes: readonly ConfigNode[];
-    entries: (SectionEntry | null)[];
+    entries: (NodeEntry | null)[];
     problemsAt: Problem[][];
     redo: number[];
     resolution: string;
@@ -74,7 +74,7 @@ const NO_PROBLEMS: Problem[] = [];
 
 function fileFindings(ctx: RuleContext): Finding[] {
   const config = ctx.topology.config;
-  const memo = ctx.keep?.('files', (): FilesMemo => ({ sections: new WeakMap(), last: null }));
+  const memo = ctx.keep?.('files', (): FilesMemo => ({ nodes: new WeakMap(), last: null }));
   const changes = ctx.changes;
   const last = memo?.last ?? null;
   const resolution = resolutionOf(config);
@@ -84,20 +84,20 @@ function fileFindings(ctx: RuleContext): Finding[] {
     last.resolution === resolution &&
     nothingReadChanged(changes, last.token);
   const token = changes?.token() ?? 0;
-  /** The entry (sections, with a memo) and problems at one position. */
-  const at = (node: ConfigNode, previous: SectionEntry | null) => {
-    if (node.kind === 'directive' || memo === undefined) {
+  /** The entry (with a memo) and problems at one position. */
+  const at = (node: ConfigNode, previous: NodeEntry | null) => {
+    if (memo === undefined) {
       const problems = problemsOf(itemsOfNode(node, config), ctx.pki);
       return { entry: null, problems, redo: true };
     }
     let entry = previous;
     if (entry === null || !entry.reads.trustedOnly) {
       const items = itemsOfNode(node, config);
-      entry = memo.sections.get(node) ?? null;
+      entry = memo.nodes.get(node) ?? null;
       if (entry === null || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
         const reads = new RecordedReads(changes);
         entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
-        memo.sections.set(node, entry);
+        memo.nodes.set(node, entry);
       }
     }
     return { entry, problems: entry.problems, redo: !entry.reads.trustedOnly };
@@ -212,20 +212,19 @@ interface FileItem {
   localPath: string;
 }
 
-/** Items of a top-level section, for one way of resolving paths (ServerRoot, mappings). */
-const sectionItems = new WeakMap<SectionNode, { resolution: string; items: FileItem[] }>();
+/** Items of a top-level node, for one way of resolving paths (ServerRoot, mappings). */
+const nodeItems = new WeakMap<ConfigNode, { resolution: string; items: FileItem[] }>();
 
 /**
- * The file directives of a top-level node. Per section they are kept while the paths resolve
- * alike: sections are immutable and reused across loads of an unchanged tree.
+ * The file directives of a top-level node, kept while the paths resolve alike: nodes are
+ * immutable and reused across loads of an unchanged tree.
  */
 function itemsOfNode(node: ConfigNode, config: LoadedConfig): FileItem[] {
-  if (node.kind === 'directive') return itemsOf([node], config);
   const resolution = resolutionOf(config);
-  let kept = sectionItems.get(node);
+  let kept = nodeItems.get(node);
   if (kept === undefined || kept.resolution !== resolution) {
     kept = { resolution, items: itemsOf([node], config) };
-    sectionItems.set(node, kept);
+    nodeItems.set(node, kept);
   }
   return kept.items;
 }
