@@ -50,6 +50,11 @@ export interface RunningApache {
   started: boolean;
   /** Exit code when httpd exited on its own during startup, else null. */
   startupExitCode: number | null;
+  /**
+   * What httpd wrote to stderr (the first 64 KiB): the reason for a failure before its
+   * ErrorLog opens, such as a port already taken, shows only there.
+   */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -65,7 +70,12 @@ export async function startApache(
   const [command, args] = inPrivateHosts(hostsFile, [APACHE, '-f', mainConfig, '-DFOREGROUND']);
   const child: ChildProcess = spawn(command, args, {
     detached: true,
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    if (stderr.length < 65_536) stderr += chunk.slice(0, 65_536 - stderr.length);
   });
   let exitCode: number | null | undefined;
   void exitOf(child).then((code) => {
@@ -83,8 +93,11 @@ export async function startApache(
     throw error;
   });
 
-  if (state === 'exited') return { started: false, startupExitCode: exitCode ?? null, stop };
-  return { started: true, startupExitCode: null, stop };
+  const output = () => stderr;
+  if (state === 'exited') {
+    return { started: false, startupExitCode: exitCode ?? null, stderr: output, stop };
+  }
+  return { started: true, startupExitCode: null, stderr: output, stop };
 }
 
 /** Every distinct `AHnnnnn` code in `text`, sorted. */

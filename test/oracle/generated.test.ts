@@ -63,7 +63,7 @@ for (const scenario of GENERATED_SCENARIOS) {
         `${outcome.errorLog
           .split('\n')
           .filter((l) => /AH\d{5}/.test(l))
-          .join('\n')}`;
+          .join('\n')}\nhttpd stderr: ${outcome.startStderr}`;
       assert.equal(outcome.configtestOk, expected.configtestOk, context);
       assert.equal(outcome.started, expected.started, context);
       assert.equal(outcome.probe?.httpStatus ?? null, expected.httpStatus, context);

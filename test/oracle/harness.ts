@@ -38,6 +38,8 @@ export interface HttpdOutcome {
   /** The subset worth a reader's attention (see `notableAhCodes`). */
   notableAhCodes: string[];
   errorLog: string;
+  /** httpd's own stderr during the start (empty when it did not run). */
+  startStderr: string;
 }
 
 /** True exactly when the tutorial's request went through: the flask app's 201. */
@@ -127,6 +129,7 @@ export async function runInHttpd(files: ScenarioFiles): Promise<HttpdOutcome> {
       ahCodes: ahCodes(`${configtest.output}\n${log}`),
       notableAhCodes: [...new Set([...ahCodes(configtest.output), ...notableAhCodes(log)])].sort(),
       errorLog: log,
+      startStderr: apache?.stderr() ?? '',
     };
   } finally {
     await apache?.stop();

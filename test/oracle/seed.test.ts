@@ -33,7 +33,9 @@ for (const scenario of SCENARIOS) {
     test('httpd does what the example says', { timeout: 60_000 }, async () => {
       outcome = await runInHttpd(files);
       const expected = scenario.httpd;
-      const context = `${describeHttpd(outcome)}\n${outcome.configtestOutput}\n${outcome.errorLog}`;
+      const context =
+        `${describeHttpd(outcome)}\n${outcome.configtestOutput}\n${outcome.errorLog}\n` +
+        `httpd stderr: ${outcome.startStderr}`;
       assert.equal(outcome.configtestOk, expected.configtestOk, context);
       assert.equal(outcome.started, expected.started, context);
       assert.equal(outcome.probe?.httpStatus ?? null, expected.httpStatus, context);

@@ -109,7 +109,7 @@ for (const [name, failingHop] of CASES) {
       const files = readScenarioFiles(path.join(REPO, scenario.dir), scenario.live);
       const setup = await startSetup(files);
       setups.push(setup);
-      assert.ok(setup.apache.started, 'apache2 started');
+      assert.ok(setup.apache.started, `apache2 started; its stderr: ${setup.apache.stderr()}`);
       const run = await runVerifyLive(files, setup);
       const [report] = run.reports;
       assert.ok(report, run.stderr);
