@@ -237,8 +237,9 @@ class Loader {
     // <VirtualHost> sections); walking them one frame at a time gives the same nodes.
     if (read.nodes.every(isInertFile)) {
       for (const nodes of read.nodes) for (const child of nodes) frame.out.push(child);
-      if (complete)
+      if (complete) {
         memo?.keep(node, local, optional, chain, directories, read, this.steadyToken(read.files));
+      }
       return;
     }
     // The stack is LIFO: push the last file first so the first is read first.
