@@ -257,14 +257,25 @@ function schedule(uri: string, delay = DEBOUNCE_MS): void {
 /** Re-checks open documents that depend on a changed file (all of them for new files). */
 function onFilesChanged(files: string[], createdOrDeleted: boolean): void {
   forgetFiles(files, createdOrDeleted);
-  const changed = new Set(files);
   const projectFileChanged = files.some((file) => path.basename(file) === '.httpd-mtls.json');
   for (const document of documents.all()) {
-    const deps = dependencies.get(document.uri) ?? [];
-    if (createdOrDeleted || projectFileChanged || deps.some((dep) => changed.has(dep))) {
+    const deps = dependencySet(dependencies.get(document.uri) ?? []);
+    if (createdOrDeleted || projectFileChanged || files.some((file) => deps.has(file))) {
       schedule(document.uri, 0);
     }
   }
+}
+
+/** A dependency list as a set, kept per list (a check hands back the same list if unchanged). */
+const dependencySets = new WeakMap<string[], Set<string>>();
+
+function dependencySet(list: string[]): Set<string> {
+  let set = dependencySets.get(list);
+  if (set === undefined) {
+    set = new Set(list);
+    dependencySets.set(list, set);
+  }
+  return set;
 }
 
 /**
@@ -488,7 +499,7 @@ function unreported(file: string): boolean {
 /** Re-checks the open documents other than `except` whose last check read `file`. */
 function scheduleDependents(file: string, except: string, delay: number): void {
   for (const other of documents.all()) {
-    if (other.uri !== except && dependencies.get(other.uri)?.includes(file)) {
+    if (other.uri !== except && dependencySet(dependencies.get(other.uri) ?? []).has(file)) {
       schedule(other.uri, delay);
     }
   }
