@@ -27,10 +27,32 @@ const OPENSSL_1_KEY_LABELS = new Set(['RSA PRIVATE KEY', 'DSA PRIVATE KEY', 'EC 
 /** PEM defects on which OpenSSL's reader fails (and mod_ssl ends up with no entries). */
 const READ_ERRORS = new Set(['glued', 'unterminated', 'bad-base64', 'label-mismatch']);
 
+/**
+ * Analyses kept per loaded file and target versions: the store hands back the same object
+ * while the file is unchanged, and a re-check after a CA change asks again for every vhost's
+ * bundle. Analyses are never modified by their readers.
+ */
+const analyses = new WeakMap<LoadedPemFile, Map<string, MachineBundleAnalysis>>();
+
 export function analyzeMachineBundle(
   file: LoadedPemFile,
   opts: MachineBundleOptions,
 ): MachineBundleAnalysis {
+  const key = `${opts.apacheVersion} ${opts.opensslVersion}`;
+  let byVersions = analyses.get(file);
+  if (byVersions === undefined) {
+    byVersions = new Map();
+    analyses.set(file, byVersions);
+  }
+  let analysis = byVersions.get(key);
+  if (analysis === undefined) {
+    analysis = analyze(file, opts);
+    byVersions.set(key, analysis);
+  }
+  return analysis;
+}
+
+function analyze(file: LoadedPemFile, opts: MachineBundleOptions): MachineBundleAnalysis {
   const apache259 = compareVersions(opts.apacheVersion, '2.4.59') >= 0;
   const openssl3 = compareVersions(opts.opensslVersion, '3.0') >= 0;
   const read = readEntries(file, openssl3);

@@ -32,5 +32,7 @@ export function describePublicKey(key: KeyObject): PublicKeyInfo {
 
 /** True when both describe the same public key (byte-equal SPKI). */
 export function samePublicKey(a: PublicKeyInfo, b: PublicKeyInfo): boolean {
-  return Buffer.from(a.spki).equals(Buffer.from(b.spki));
+  // Compared in place: Buffer.from would copy both keys for every pair a rule looks at.
+  if (a.spki === b.spki) return true;
+  return a.spki.length === b.spki.length && Buffer.compare(a.spki, b.spki) === 0;
 }

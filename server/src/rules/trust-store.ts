@@ -5,7 +5,7 @@
  */
 import type { FileRef } from '../model/types';
 import { isSignedBy } from '../pki/certificate';
-import type { CertView, Located, PkiStore } from '../pki/types';
+import type { CertView, LoadedPemFile, Located, PkiStore } from '../pki/types';
 
 export interface TrustStore {
   refs: FileRef[];
@@ -19,23 +19,41 @@ export interface TrustStore {
 export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustStore {
   const present = refs.filter((r): r is FileRef => r !== null);
   const certificates: Located<CertView>[] = [];
+  const roots: Located<CertView>[] = [];
+  const add = (file: LoadedPemFile): void => {
+    certificates.push(...file.certificates);
+    roots.push(...rootsOf(file));
+  };
   let incomplete = false;
   for (const ref of present) {
     if (ref.directive.name.toLowerCase().endsWith('path')) {
       // A hashed directory: OpenSSL looks certificates up by <hash>.N names only.
       for (const entry of pki.listDirectory(ref.localPath)) {
         if (!/^[0-9a-f]{8}\.\d+$/i.test(entry.split('/').pop() ?? '')) continue;
-        const file = pki.load(entry);
-        certificates.push(...file.certificates);
+        add(pki.load(entry));
       }
       continue;
     }
     const file = pki.load(ref.localPath);
     if (file.problem || (file.pem?.glued ?? false)) incomplete = true;
-    certificates.push(...file.certificates);
+    add(file);
   }
-  const roots = certificates.filter((c) => isSelfSigned(c.value));
   return { refs: present, certificates, roots, incomplete };
+}
+
+/**
+ * The self-signed certificates of a file, kept per loaded file (the store hands back the same
+ * object while the file is unchanged): every vhost naming the shared CA file asks again.
+ */
+const fileRoots = new WeakMap<LoadedPemFile, Located<CertView>[]>();
+
+function rootsOf(file: LoadedPemFile): Located<CertView>[] {
+  let roots = fileRoots.get(file);
+  if (roots === undefined) {
+    roots = file.certificates.filter((c) => isSelfSigned(c.value));
+    fileRoots.set(file, roots);
+  }
+  return roots;
 }
 
 export function isSelfSigned(cert: CertView): boolean {
