@@ -61,11 +61,21 @@ export class DiagnosticStore {
     return targets;
   }
 
-  /** The merged list to publish for a file (empty clears it). */
+  /**
+   * The merged list to publish for a file (empty clears it). Contributions are taken in the
+   * order of their entry URIs, so that when two configs report the same diagnostic (range,
+   * code, message) the one kept does not depend on which was opened or re-checked first.
+   */
   diagnosticsFor(target: string): Diagnostic[] {
+    const contributions = this.byTarget.get(target);
+    if (contributions === undefined) return [];
+    const lists =
+      contributions.size === 1
+        ? [...contributions.values()]
+        : [...contributions.keys()].sort().map((entry) => contributions.get(entry) ?? []);
     const seen = new Set<string>();
     const merged: Diagnostic[] = [];
-    for (const list of this.byTarget.get(target)?.values() ?? []) {
+    for (const list of lists) {
       for (const diagnostic of list) {
         const key = JSON.stringify([diagnostic.range, diagnostic.code, diagnostic.message]);
         if (seen.has(key)) continue;

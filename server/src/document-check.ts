@@ -190,13 +190,23 @@ function fileUris(
 
 const lastDependencies = new WeakMap<
   CheckCache,
-  { files: string[]; referenced: string[]; project: string | undefined; list: string[] }
+  {
+    files: string[];
+    wanted: string[];
+    referenced: string[];
+    project: string | undefined;
+    list: string[];
+  }
 >();
 
-/** Config files, files read and the project file, once each; last check's list if the same. */
+/**
+ * Config files, files an Include named that could not be read, files read and the project
+ * file, once each; last check's list if the same.
+ */
 function dependencyList(
   cache: CheckCache | undefined,
   files: string[],
+  wanted: string[],
   referenced: string[],
   project: string | undefined,
 ): string[] {
@@ -205,13 +215,16 @@ function dependencyList(
     last !== undefined &&
     last.referenced === referenced &&
     last.project === project &&
-    sameItems(last.files, files)
+    sameItems(last.files, files) &&
+    sameItems(last.wanted, wanted)
   ) {
     return last.list;
   }
-  const list = [...new Set([...files, ...referenced])];
+  const list = [...new Set([...files, ...wanted, ...referenced])];
   if (project !== undefined) list.push(project);
-  if (cache !== undefined) lastDependencies.set(cache, { files, referenced, project, list });
+  if (cache !== undefined) {
+    lastDependencies.set(cache, { files, wanted, referenced, project, list });
+  }
   return list;
 }
 
@@ -243,6 +256,12 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   }
   const diagnostics = { files: fileUris(input.cache, files, project?.file), found };
 
-  const dependencies = dependencyList(input.cache, files, result.referencedFiles, project?.file);
+  const dependencies = dependencyList(
+    input.cache,
+    files,
+    result.config.wanted,
+    result.referencedFiles,
+    project?.file,
+  );
   return { diagnostics, dependencies, engine: result, options };
 }

@@ -1,6 +1,7 @@
 /**
  * Re-checks that no event of the edited document itself would trigger: another open config
- * that includes an edited or closed buffer, a certificate no client glob watches, and a
+ * that includes an edited or closed buffer (also one a plain Include names that is not on
+ * disk), a certificate no client glob watches, and a
  * certificate replaced by a symlink reported as one change (VS Code coalesces a delete and a
  * create of one path into a change).
  */
@@ -98,6 +99,36 @@ test(
       await client.close(uriOf(tree.site));
       await afterClose;
       assert.ok(codes(client, tree.site).includes('key-mismatch'), 'disk read again');
+    } finally {
+      await client.stop();
+    }
+  },
+);
+
+test(
+  'a buffer for the missing file of a plain Include re-checks the including config',
+  LIMIT,
+  async () => {
+    const tree = makeMatchingTree('server.crt');
+    writeFileSync(tree.conf, ['Listen 8443', 'Include extra/extra.conf', ''].join('\n'));
+    const extra = path.join(tree.ws, 'extra', 'extra.conf');
+    const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
+    try {
+      await client.initialize();
+      await client.openChecked(tree.conf);
+      assert.ok(codes(client, tree.conf).includes('include-missing'));
+
+      // The file exists only as an unsaved buffer (a new file in the editor): Include reads it.
+      const recheck = client.checkDone(uriOf(tree.conf));
+      await client.open(extra, siteText('server.crt', 'server.key'));
+      await recheck;
+      assert.deepEqual(codes(client, tree.conf), [], 'the buffer satisfies the Include');
+
+      // Closed unsaved: the file is missing again.
+      const afterClose = client.checkDone(uriOf(tree.conf));
+      await client.close(uriOf(extra));
+      await afterClose;
+      assert.ok(codes(client, tree.conf).includes('include-missing'), 'missing again');
     } finally {
       await client.stop();
     }

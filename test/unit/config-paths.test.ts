@@ -9,6 +9,7 @@ function config(serverRoot: string, pathMappings: PathMapping[]): LoadedConfig {
     nodes: [],
     serverRoot,
     files: [],
+    wanted: [],
     modules: new Set(),
     defines: new Map(),
     pathMappings,

@@ -154,6 +154,33 @@ test('the diagnostics store reports only files whose list changed', () => {
   assert.deepEqual(store.diagnosticsFor('file:///b'), []);
 });
 
+test('a diagnostic two configs report is merged the same whatever their order', () => {
+  const range = { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } };
+  const plain: Diagnostic = { range, code: 'file-missing', message: 'm' };
+  const withRelated: Diagnostic = {
+    ...plain,
+    relatedInformation: [{ location: { uri: 'file:///b.conf', range }, message: 'also' }],
+  };
+  const target = 'file:///site.conf';
+  const from = (list: Diagnostic[]) => ({ files: [target], found: new Map([[target, list]]) });
+  const merged = (first: [string, Diagnostic], second: [string, Diagnostic]) => {
+    const store = new DiagnosticStore();
+    store.update(first[0], from([first[1]]));
+    store.update(second[0], from([second[1]]));
+    return store;
+  };
+  const a: [string, Diagnostic] = ['file:///a.conf', withRelated];
+  const z: [string, Diagnostic] = ['file:///z.conf', plain];
+  assert.deepEqual(merged(a, z).diagnosticsFor(target), [withRelated]);
+  const store = merged(z, a);
+  assert.deepEqual(store.diagnosticsFor(target), [withRelated]);
+  // a.conf stops and starts reading the file again: still the same pick.
+  store.update(a[0], { files: [], found: new Map() });
+  assert.deepEqual(store.diagnosticsFor(target), [plain]);
+  store.update(a[0], from([withRelated]));
+  assert.deepEqual(store.diagnosticsFor(target), [withRelated]);
+});
+
 test('loading an unchanged tree again yields the same vhost sections', () => {
   const root = join(scratch, 'tree');
   mkdirSync(join(root, 'sites'), { recursive: true });

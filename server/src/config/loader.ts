@@ -16,7 +16,7 @@ import { readRegularText } from '../safe-read';
 import * as path from 'node:path';
 import type { Finding, Range } from '../findings';
 import { evaluateCondition } from './conditions';
-import { DISK_DIRECTORIES, expandInclude } from './include-files';
+import { DISK_DIRECTORIES, expandInclude, hasWildcard } from './include-files';
 import { indexesOf, type IncludedFiles, type KeptInclude } from './include-memo';
 import { addModule, initialModules } from './modules';
 import { parseConfigCached } from './parse-cache';
@@ -65,6 +65,7 @@ function errnoText(error: Error): string {
 class Loader {
   readonly findings: Finding[] = [];
   readonly files: string[] = [];
+  readonly wanted: string[] = [];
   readonly defines: Map<string, string | null>;
   readonly modules: Set<string>;
   private readonly env: Record<string, string>;
@@ -205,6 +206,7 @@ class Loader {
 
     const hasBuffer = (file: string) => this.options.files?.readText(file) !== undefined;
     const expansion = expandInclude(local, optional, hasBuffer, directories);
+    if (!hasWildcard(local) && !expansion.files.includes(local)) this.wanted.push(local);
     for (const error of expansion.errors) {
       this.report('include-missing', node.file, target.range, `Include/IncludeOptional: ${error}`);
     }
@@ -224,6 +226,7 @@ class Loader {
       if (text instanceof Error) {
         const message = `Could not open configuration file ${file}: ${errnoText(text)}`;
         this.report('include-missing', node.file, target.range, message);
+        this.wanted.push(file);
         complete = false;
         continue;
       }
@@ -468,6 +471,7 @@ export function loadConfig(entry: string, options: LoadOptions = {}): LoadedConf
     nodes,
     serverRoot: loader.lastServerRoot ?? options.serverRoot ?? DEFAULT_SERVER_ROOT,
     files: loader.files,
+    wanted: loader.wanted,
     modules: loader.modules,
     defines: loader.defines,
     pathMappings: options.pathMappings ?? [],

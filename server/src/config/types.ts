@@ -113,6 +113,11 @@ export interface LoadedConfig {
   serverRoot: string;
   /** Every config file read, entry first, in read order. */
   files: string[];
+  /**
+   * Files a plain (wildcard-free) Include named that could not be read: an editor buffer or
+   * a new file there changes the config, so the language server re-checks when one appears.
+   */
+  wanted: string[];
   /** Names loaded by LoadModule or assumed by the options, both forms (`ssl_module`, `mod_ssl.c`). */
   modules: Set<string>;
   defines: Map<string, string | null>;
