@@ -99,6 +99,8 @@ const lastChecks = new Map<string, CheckResult>();
 const dependencies = new Map<string, string[]>();
 /** Pending checks by URI. */
 const timers = new Map<string, { cancel(): void }>();
+/** Open documents edited (or opened) since their last check: that check publishes them. */
+const editedSinceCheck = new Set<string>();
 const fallbackWatcher = new FallbackWatcher((file) => onFilesChanged([file], false), logger);
 /** The dependency lists `watchUnreported` last worked from; emptied to make it work again. */
 let watchedLists: string[][] = [];
@@ -156,6 +158,7 @@ async function check(uri: string): Promise<void> {
   const settings = await settingsFor(uri);
   logger.setLevel(settings.trace.server === 'verbose' ? 'debug' : 'info');
   const entry = entryPath(document);
+  const edited = editedSinceCheck.delete(uri);
   const started = performance.now();
   const done = (ok: boolean): void => {
     const durationMs = performance.now() - started;
@@ -196,19 +199,21 @@ async function check(uri: string): Promise<void> {
   const diagnostics = untitled
     ? renamedTarget(result.diagnostics, fileUri(entry), uri)
     : result.diagnostics;
-  // The first check after open sends every file; later ones only what changed, and always
-  // the checked document itself (clients wait on it after an edit).
+  // The first check after open sends every file; later ones only what changed, and the
+  // checked document itself after an edit of it (clients wait on it then).
   const firstCheck = !dependencies.has(uri);
   dependencies.set(uri, result.dependencies);
   lastChecks.set(uri, result.engine);
   // Lens counts come from the findings; a re-check after a certificate change must show.
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   watchUnreported();
-  // Unchanged files are not sent again; the checked document always is (clients wait on it).
+  // Unchanged files are not sent again. A re-check after a file event sends only what
+  // changed: one message fewer for the client to wait on (clients wait on checkDone).
   const targets = new Set(store.update(uri, diagnostics));
-  targets.add(entryUri);
+  if (firstCheck || edited) targets.add(entryUri);
   if (firstCheck) for (const target of diagnostics.files) targets.add(target);
-  publish([...targets], (target) => firstCheck || target === uri || target === fileUri(entry));
+  const forced = (target: string) => target === uri || target === fileUri(entry);
+  publish([...targets], (target) => firstCheck || (edited && forced(target)));
   done(true);
   logger.debug(`Checked ${entry}: ${result.dependencies.length} files`);
 }
@@ -463,6 +468,7 @@ connection.onExecuteCommand(({ command, arguments: args }) => {
 
 // Fired on open too: a document never checked yet is checked at once, edits are debounced.
 documents.onDidChangeContent(({ document }) => {
+  editedSinceCheck.add(document.uri);
   schedule(document.uri, dependencies.has(document.uri) ? DEBOUNCE_MS : 0);
   // Other open configs that include this file read its buffer too.
   scheduleDependents(entryPath(document), document.uri, DEBOUNCE_MS);
@@ -507,6 +513,7 @@ function scheduleDependents(file: string, except: string, delay: number): void {
 documents.onDidClose(({ document }) => {
   timers.get(document.uri)?.cancel();
   timers.delete(document.uri);
+  editedSinceCheck.delete(document.uri);
   settingsCache.delete(document.uri);
   dependencies.delete(document.uri);
   lastChecks.delete(document.uri);
