@@ -74,7 +74,7 @@ function internedKey(key: string): string {
 interface DirectivesMemo {
   last: {
     nodes: readonly ConfigNode[];
-    /** The loader's module set (before any LoadModule of the tree), in its order. */
+    /** The loader's module set as loading ended (LoadModule names included), in its order. */
     modules: string[];
     keys: (string | null)[];
     findingsAt: Finding[][];
