@@ -27,3 +27,62 @@ export function flattened<T>(lists: readonly (readonly T[])[]): T[] {
   }
   return all;
 }
+
+/**
+ * Entries kept per position of a list of kept objects, with the positions whose entry must
+ * be redone on every check whatever changed (`redo`: e.g. its answers were not all trusted).
+ */
+export interface Positional<T, E> {
+  items: readonly T[];
+  entries: E[];
+  redo: number[];
+}
+
+/** One position's entry; `redo`: redo it next time even if its item is the same. */
+export type PositionEntry<T, E> = (
+  item: T,
+  index: number,
+  /** The entry kept at this position when it holds the same item, else null. */
+  previous: E | null,
+) => { entry: E; redo: boolean };
+
+/** Entries for every position of `items`; `last`: a state to take unchanged entries from. */
+export function positional<T, E>(
+  items: readonly T[],
+  at: PositionEntry<T, E>,
+  last: Positional<T, E> | null = null,
+): Positional<T, E> {
+  const state: Positional<T, E> = { items, entries: [], redo: [] };
+  items.forEach((item, index) => {
+    const previous = last !== null && last.items[index] === item ? last.entries[index] : null;
+    const result = at(item, index, previous);
+    state.entries.push(result.entry);
+    if (result.redo) state.redo.push(index);
+  });
+  return state;
+}
+
+/**
+ * Brings `state` to `items` in place when few positions changed (`changedPositions`): those
+ * and the `redo` positions get new entries. False, and `state` untouched, otherwise.
+ */
+export function patchPositional<T, E>(
+  state: Positional<T, E>,
+  items: readonly T[],
+  at: PositionEntry<T, E>,
+): boolean {
+  const changed = changedPositions(state.items, items);
+  if (changed === null) return false;
+  const positions = [...new Set([...changed, ...state.redo])].sort((a, b) => a - b);
+  const redo: number[] = [];
+  for (const index of positions) {
+    const item = items[index];
+    const previous = state.items[index] === item ? state.entries[index] : null;
+    const result = at(item, index, previous);
+    state.entries[index] = result.entry;
+    if (result.redo) redo.push(index);
+  }
+  state.items = items;
+  state.redo = redo;
+  return true;
+}

@@ -12,7 +12,7 @@ import { atArgument } from './finding-helpers';
 import { nothingReadChanged, RecordedReads } from '../pki/recorded-reads';
 import type { PathKind, PkiStore } from '../pki/types';
 import type { RuleContext, RuleFamily } from './types';
-import { changedPositions, flattened } from '../positions';
+import { patchPositional, positional, type Positional } from '../positions';
 
 const FILE_DIRECTIVES = new Set([
   'sslcertificatefile',
@@ -52,22 +52,21 @@ interface NodeEntry {
   problems: Problem[];
 }
 
+/** One top-level node's problems, and its entry when kept. */
+interface AtNode {
+  entry: NodeEntry | null;
+  problems: Problem[];
+}
+
 /**
  * Kept between checks: per top-level node (section or directive) its problems and the path
- * kinds they came from, and the last check's top-level nodes with, per position, the entry
- * and the problems. While nothing read changed, a re-check redoes only the positions that
- * hold another node and those whose answers were not all trusted (`redo`).
+ * kinds they came from, and the last check's top-level nodes with their entries by position.
+ * While nothing read changed, a re-check redoes only the positions that hold another node
+ * and those whose answers were not all trusted (`positions.ts` `patchPositional`).
  */
 interface FilesMemo {
   nodes: WeakMap<ConfigNode, NodeEntry>;
-  last: {
-    nodes: readonly ConfigNode[];
-    entries: (NodeEntry | null)[];
-    problemsAt: Problem[][];
-    redo: number[];
-    resolution: string;
-    token: number;
-  } | null;
+  last: { positions: Positional<ConfigNode, AtNode>; resolution: string; token: number } | null;
 }
 
 const NO_PROBLEMS: Problem[] = [];
@@ -84,57 +83,38 @@ function fileFindings(ctx: RuleContext): Finding[] {
     last.resolution === resolution &&
     nothingReadChanged(changes, last.token);
   const token = changes?.token() ?? 0;
-  /** The entry (with a memo) and problems at one position. */
-  const at = (node: ConfigNode, previous: NodeEntry | null) => {
-    if (memo === undefined) {
-      const problems = problemsOf(itemsOfNode(node, config), ctx.pki);
-      return { entry: null, problems, redo: true };
+  const at = (node: ConfigNode, _index: number, previous: AtNode | null) => {
+    const entry = memo === undefined ? null : nodeEntry(node, previous?.entry ?? null);
+    const problems = entry?.problems ?? problemsOf(itemsOfNode(node, config), ctx.pki);
+    const kept = { entry, problems: problems.length === 0 ? NO_PROBLEMS : problems };
+    return { entry: kept, redo: entry === null || !entry.reads.trustedOnly };
+  };
+  /** The node's entry: `previous` while all its answers were trusted, else looked up. */
+  const nodeEntry = (node: ConfigNode, previous: NodeEntry | null): NodeEntry => {
+    if (previous !== null && previous.reads.trustedOnly) return previous;
+    const nodes = (memo as FilesMemo).nodes;
+    const items = itemsOfNode(node, config);
+    let entry = nodes.get(node);
+    if (entry === undefined || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
+      const reads = new RecordedReads(changes);
+      entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
+      nodes.set(node, entry);
     }
-    let entry = previous;
-    if (entry === null || !entry.reads.trustedOnly) {
-      const items = itemsOfNode(node, config);
-      entry = memo.nodes.get(node) ?? null;
-      if (entry === null || entry.items !== items || !entry.reads.stillSame(ctx.pki)) {
-        const reads = new RecordedReads(changes);
-        entry = { items, reads, problems: problemsOf(items, reads.recording(ctx.pki)) };
-        memo.nodes.set(node, entry);
-      }
-    }
-    return { entry, problems: entry.problems, redo: !entry.reads.trustedOnly };
+    return entry;
   };
 
-  const changed = quiet ? changedPositions(last.nodes, config.nodes) : null;
-  if (quiet && changed !== null) {
-    const positions = [...new Set([...changed, ...last.redo])].sort((a, b) => a - b);
-    const redo: number[] = [];
-    for (const index of positions) {
-      const unchanged = last.nodes[index] === config.nodes[index];
-      const result = at(config.nodes[index], unchanged ? last.entries[index] : null);
-      last.entries[index] = result.entry;
-      last.problemsAt[index] = result.problems.length === 0 ? NO_PROBLEMS : result.problems;
-      if (result.redo) redo.push(index);
-    }
-    Object.assign(last, { nodes: config.nodes, redo, token });
-    return problemFindings(flattened(last.problemsAt));
+  let positions: Positional<ConfigNode, AtNode>;
+  if (quiet && patchPositional(last.positions, config.nodes, at)) {
+    positions = last.positions;
+  } else {
+    positions = positional(config.nodes, at, quiet ? last.positions : null);
   }
-
-  const kept: NonNullable<FilesMemo['last']> = {
-    nodes: config.nodes,
-    entries: [],
-    problemsAt: [],
-    redo: [],
-    resolution,
-    token,
-  };
-  config.nodes.forEach((node, index) => {
-    const previous = quiet && last.nodes[index] === node ? last.entries[index] : null;
-    const result = at(node, previous);
-    kept.entries.push(result.entry);
-    kept.problemsAt.push(result.problems.length === 0 ? NO_PROBLEMS : result.problems);
-    if (result.redo) kept.redo.push(index);
-  });
-  if (memo !== undefined) memo.last = kept;
-  return problemFindings(flattened(kept.problemsAt));
+  if (memo !== undefined) memo.last = { positions, resolution, token };
+  const problems: Problem[] = [];
+  for (const kept of positions.entries) {
+    for (let at = 0; at < kept.problems.length; at++) problems.push(kept.problems[at]);
+  }
+  return problemFindings(problems);
 }
 
 function problemsOf(items: FileItem[], pki: PkiStore): Problem[] {

@@ -20,7 +20,7 @@ import { revocationRules } from './revocation-rules';
 import { serverCertRules } from './server-cert-rules';
 import type { RuleContext, RuleFamily } from './types';
 import { weakCryptoRules } from './weak-crypto-rules';
-import { changedPositions } from '../positions';
+import { patchPositional, positional, type Positional } from '../positions';
 
 export const RULE_FAMILIES: Record<string, RuleFamily> = {
   directives: directiveRules,
@@ -70,6 +70,12 @@ interface ServerEntry extends ServerOutcome {
   reads: RecordedReads;
 }
 
+/** A server's outcome at its position, and its entry when kept for later checks. */
+interface AtServer {
+  kept: ServerEntry | null;
+  outcome: ServerOutcome;
+}
+
 /**
  * Findings kept between checks of one config. `server` rules: per server model. The topology
  * hands back the same model object for a vhost whose section and main server did not change
@@ -81,16 +87,12 @@ export class RuleCache {
   private readonly servers = new WeakMap<VirtualHostModel, ServerEntry>();
   /**
    * The servers of the last check with, per position, the entry kept (null: not kept) and
-   * the outcome; the positions to redo whatever happens (`redo`: entries not kept or not all
-   * trusted); the inputs and the store's token at its end. While nothing read changed, a
-   * re-check redoes only the positions that hold another model and those (see
-   * `nothingReadChanged`).
+   * the outcome, the inputs and the store's token at its end. While nothing read changed, a
+   * re-check redoes only the positions that hold another model and those whose entries were
+   * not kept or not all trusted (`positions.ts` `patchPositional`, `nothingReadChanged`).
    */
   last: {
-    servers: VirtualHostModel[];
-    entries: (ServerEntry | null)[];
-    outcomes: ServerOutcome[];
-    redo: number[];
+    positions: Positional<VirtualHostModel, AtServer>;
     inputs: ContextInputs;
     token: number;
   } | null = null;
@@ -145,13 +147,11 @@ export function runRules(checkCtx: RuleContext, cache?: RuleCache): RuleRun {
     expiryWarningDays: ctx.expiryWarningDays,
     peers: JSON.stringify(ctx.peers),
   };
-  const perServer =
-    cache === undefined
-      ? servers.map((server) => outcome(serverResults(ctx, server)))
-      : cachedPerServer(ctx, servers, inputs, cache);
-
   // Most servers have nothing to say: collect from those that do, family by family.
-  const speaking = perServer.filter((results) => results.speaks);
+  const speaking =
+    cache === undefined
+      ? servers.map((server) => outcome(serverResults(ctx, server))).filter((o) => o.speaks)
+      : speakingServers(ctx, servers, inputs, cache);
   const findings: Finding[] = [];
   const failed = new Map<string, unknown>();
   FAMILIES.forEach(([name, family], index) => {
@@ -190,8 +190,8 @@ function serverResults(ctx: RuleContext, server: VirtualHostModel): FamilyResult
   });
 }
 
-/** Every server's results, kept ones reused (see `RuleCache`). */
-function cachedPerServer(
+/** The results of the servers that have something to say, kept ones reused (`RuleCache`). */
+function speakingServers(
   ctx: RuleContext,
   servers: VirtualHostModel[],
   inputs: ContextInputs,
@@ -205,47 +205,26 @@ function cachedPerServer(
     sameInputs(last.inputs, inputs) &&
     nothingReadChanged(changes, last.token);
   const token = changes?.token() ?? 0;
-  /** The entry for the server at a position; `previous`: the one kept there, if any. */
-  const at = (server: VirtualHostModel, previous: ServerEntry | null) => {
+  const at = (server: VirtualHostModel, _index: number, previous: AtServer | null) => {
+    const kept = previous?.kept ?? null;
     const found =
-      previous !== null && previous.reads.trustedOnly
-        ? { entry: previous, kept: true }
+      kept !== null && kept.reads.trustedOnly
+        ? { entry: kept, kept: true }
         : cachedServerEntry(ctx, server, inputs, cache);
-    return { ...found, redo: !found.kept || !found.entry.reads.trustedOnly };
+    const entry = { kept: found.kept ? found.entry : null, outcome: found.entry };
+    return { entry, redo: !found.kept || !found.entry.reads.trustedOnly };
   };
 
-  const changed = quiet ? changedPositions(last.servers, servers) : null;
-  if (quiet && changed !== null) {
-    const positions = [...new Set([...changed, ...last.redo])].sort((a, b) => a - b);
-    const redo: number[] = [];
-    for (const index of positions) {
-      const server = servers[index];
-      const result = at(server, last.servers[index] === server ? last.entries[index] : null);
-      last.entries[index] = result.kept ? result.entry : null;
-      last.outcomes[index] = result.entry;
-      if (result.redo) redo.push(index);
-    }
-    Object.assign(last, { servers, redo, token });
-    return last.outcomes;
+  let positions: Positional<VirtualHostModel, AtServer>;
+  if (quiet && patchPositional(last.positions, servers, at)) {
+    positions = last.positions;
+  } else {
+    positions = positional(servers, at, quiet ? last.positions : null);
   }
-
-  const kept: NonNullable<RuleCache['last']> = {
-    servers,
-    entries: [],
-    outcomes: [],
-    redo: [],
-    inputs,
-    token,
-  };
-  servers.forEach((server, index) => {
-    const previous = quiet && last.servers[index] === server ? last.entries[index] : null;
-    const result = at(server, previous);
-    kept.entries.push(result.kept ? result.entry : null);
-    kept.outcomes.push(result.entry);
-    if (result.redo) kept.redo.push(index);
-  });
-  cache.last = kept;
-  return kept.outcomes;
+  cache.last = { positions, inputs, token };
+  const speaking: ServerOutcome[] = [];
+  for (const { outcome } of positions.entries) if (outcome.speaks) speaking.push(outcome);
+  return speaking;
 }
 
 function cachedServerEntry(
