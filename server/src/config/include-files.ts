@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { DirectoryReader } from './types';
+import { keptFor } from '../kept-for';
 
 /** httpd's AP_MAX_FNMATCH_DIR_DEPTH. */
 const MAX_DIRECTORY_DEPTH = 128;
@@ -77,26 +78,6 @@ export const DISK_DIRECTORIES: DirectoryReader = {
     }
   },
 };
-
-/** A value kept per (list, key): computed once while the list object lives. */
-function keptFor<V>(
-  kept: WeakMap<string[], Map<string, V>>,
-  list: string[],
-  key: string,
-  make: () => V,
-): V {
-  let byKey = kept.get(list);
-  if (byKey === undefined) {
-    byKey = new Map();
-    kept.set(list, byKey);
-  }
-  let value = byKey.get(key);
-  if (value === undefined) {
-    value = make();
-    byKey.set(key, value);
-  }
-  return value;
-}
 
 /** Names matching a pattern, per sorted name list (kept while the list is). */
 const matchesPerList = new WeakMap<string[], Map<string, string[]>>();

@@ -5,6 +5,7 @@
  */
 import { compareVersions } from '../versions';
 import { keyMatchesCertificate } from './keys';
+import { keptFor } from '../kept-for';
 import type {
   CertView,
   LoadedPemFile,
@@ -39,17 +40,7 @@ export function analyzeMachineBundle(
   opts: MachineBundleOptions,
 ): MachineBundleAnalysis {
   const key = `${opts.apacheVersion} ${opts.opensslVersion}`;
-  let byVersions = analyses.get(file);
-  if (byVersions === undefined) {
-    byVersions = new Map();
-    analyses.set(file, byVersions);
-  }
-  let analysis = byVersions.get(key);
-  if (analysis === undefined) {
-    analysis = analyze(file, opts);
-    byVersions.set(key, analysis);
-  }
-  return analysis;
+  return keptFor(analyses, file, key, () => analyze(file, opts));
 }
 
 function analyze(file: LoadedPemFile, opts: MachineBundleOptions): MachineBundleAnalysis {
