@@ -41,7 +41,6 @@ export interface Positional<T, E> {
 /** One position's entry; `redo`: redo it next time even if its item is the same. */
 export type PositionEntry<T, E> = (
   item: T,
-  index: number,
   /** The entry kept at this position when it holds the same item, else null. */
   previous: E | null,
 ) => { entry: E; redo: boolean };
@@ -55,7 +54,7 @@ export function positional<T, E>(
   const state: Positional<T, E> = { items, entries: [], redo: [] };
   items.forEach((item, index) => {
     const previous = last !== null && last.items[index] === item ? last.entries[index] : null;
-    const result = at(item, index, previous);
+    const result = at(item, previous);
     state.entries.push(result.entry);
     if (result.redo) state.redo.push(index);
   });
@@ -78,7 +77,7 @@ export function patchPositional<T, E>(
   for (const index of positions) {
     const item = items[index];
     const previous = state.items[index] === item ? state.entries[index] : null;
-    const result = at(item, index, previous);
+    const result = at(item, previous);
     state.entries[index] = result.entry;
     if (result.redo) redo.push(index);
   }

@@ -83,7 +83,7 @@ function fileFindings(ctx: RuleContext): Finding[] {
     last.resolution === resolution &&
     nothingReadChanged(changes, last.token);
   const token = changes?.token() ?? 0;
-  const at = (node: ConfigNode, _index: number, previous: AtNode | null) => {
+  const at = (node: ConfigNode, previous: AtNode | null) => {
     const entry = memo === undefined ? null : nodeEntry(node, previous?.entry ?? null);
     const problems = entry?.problems ?? problemsOf(itemsOfNode(node, config), ctx.pki);
     const kept = { entry, problems: problems.length === 0 ? NO_PROBLEMS : problems };

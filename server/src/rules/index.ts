@@ -205,7 +205,7 @@ function speakingServers(
     sameInputs(last.inputs, inputs) &&
     nothingReadChanged(changes, last.token);
   const token = changes?.token() ?? 0;
-  const at = (server: VirtualHostModel, _index: number, previous: AtServer | null) => {
+  const at = (server: VirtualHostModel, previous: AtServer | null) => {
     const kept = previous?.kept ?? null;
     const found =
       kept !== null && kept.reads.trustedOnly
