@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
+import { ChangeJournal } from '../../server/src/change-journal';
 import { IncludeMemo } from '../../server/src/config/include-memo';
 import { loadConfig } from '../../server/src/config/loader';
 import { DiagnosticStore } from '../../server/src/diagnostic-store';
@@ -43,6 +44,46 @@ function counting(inner: PkiStore): { store: PkiStore; loads: () => number } {
     },
   };
 }
+
+test('the change journal names what changed since a token, and stays bounded', () => {
+  const journal = new ChangeJournal(8);
+  const start = journal.token();
+  journal.record(['/a']);
+  const afterA = journal.token();
+  journal.record(['/b', '/c']);
+  assert.deepEqual([...(journal.since(start) as Set<string>)].sort(), ['/a', '/b', '/c']);
+  assert.deepEqual([...(journal.since(afterA) as Set<string>)].sort(), ['/b', '/c']);
+  assert.equal((journal.since(journal.token()) as Set<string>).size, 0);
+  assert.equal(journal.since(journal.token() + 1), 'all', 'a token from the future is not ours');
+  assert.equal(journal.since(-1), 'all');
+
+  // Many more entries than the limit: the oldest tokens get 'all', recent ones stay exact.
+  const recent: number[] = [];
+  for (let index = 0; index < 100; index++) {
+    recent.push(journal.token());
+    journal.record([`/f${index}`]);
+  }
+  assert.equal(journal.since(start), 'all');
+  assert.equal(journal.since(recent[50]), 'all');
+  assert.deepEqual([...(journal.since(recent[97]) as Set<string>)].sort(), [
+    '/f97',
+    '/f98',
+    '/f99',
+  ]);
+  assert.ok(
+    (journal as unknown as { entries: unknown[] }).entries.length <= 8,
+    'entries past the limit are dropped',
+  );
+
+  // 'all' covers every older token and keeps no entries; later tokens stay exact.
+  const beforeAll = journal.token();
+  journal.record('all');
+  const afterAll = journal.token();
+  journal.record(['/d']);
+  assert.equal(journal.since(beforeAll), 'all');
+  assert.deepEqual([...(journal.since(afterAll) as Set<string>)], ['/d']);
+  assert.equal((journal as unknown as { entries: unknown[] }).entries.length, 1);
+});
 
 test('trusted recorded reads hold without asking again until their path is forgotten', () => {
   const certificate = copy('client.crt', 'recorded.crt');
