@@ -31,8 +31,7 @@ export const proxyBundleRules: RuleFamily = {
       if (!route.tls || !tls.engine.value) continue;
       if (!seen.has(tls)) {
         seen.add(tls);
-        for (const ref of bundleFiles(ctx, tls))
-          findings.push(...checkBundle(ctx, ref.ref, ref.file));
+        findings.push(...machineFindings(ctx, tls));
       }
       const file = tls.machineCertificateFile
         ? ctx.pki.load(tls.machineCertificateFile.localPath)
@@ -52,30 +51,74 @@ function analyze(ctx: RuleContext, file: LoadedPemFile): MachineBundleAnalysis {
   });
 }
 
-/** The machine certificate file, or every regular file of the machine certificate path. */
-function bundleFiles(ctx: RuleContext, tls: ProxyTls): { ref: FileRef; file: LoadedPemFile }[] {
-  const out: { ref: FileRef; file: LoadedPemFile }[] = [];
-  if (tls.machineCertificateFile) {
-    out.push({
-      ref: tls.machineCertificateFile,
-      file: ctx.pki.load(tls.machineCertificateFile.localPath),
-    });
+/** The machine certificate file, then the machine certificate folder. */
+function machineFindings(ctx: RuleContext, tls: ProxyTls): Finding[] {
+  const findings: Finding[] = [];
+  const fileRef = tls.machineCertificateFile;
+  if (fileRef) {
+    const file = ctx.pki.load(fileRef.localPath);
+    if (file.problem === null) findings.push(...checkBundle(ctx, fileRef, file));
   }
-  if (tls.machineCertificatePath) {
-    for (const entry of ctx.pki.listDirectory(tls.machineCertificatePath.localPath)) {
-      out.push({ ref: tls.machineCertificatePath, file: ctx.pki.load(entry) });
-    }
+  const folderRef = tls.machineCertificatePath;
+  // A missing folder stops httpd at its directive (file-missing says so).
+  if (folderRef && ctx.pki.pathKind(folderRef.localPath) === 'directory') {
+    const files = ctx.pki
+      .listDirectory(folderRef.localPath)
+      .map((entry) => ctx.pki.load(entry))
+      .filter((file) => file.problem === null);
+    findings.push(...checkFolder(ctx, folderRef, files));
   }
-  return out.filter((f) => f.file.problem === null);
+  return findings;
 }
 
-function checkBundle(ctx: RuleContext, ref: FileRef, file: LoadedPemFile): Finding[] {
+/**
+ * SSLProxyMachineCertificatePath: mod_ssl reads every file of the folder into one list. A file
+ * OpenSSL's reader fails on, or finds no PEM block in (a README), adds nothing to it, and a
+ * lone certificate is trusted as a CA (2.4.59+): Apache is left without a client certificate
+ * only when no file of the folder holds a pair. Problems that stop httpd still count per file.
+ */
+function checkFolder(ctx: RuleContext, ref: FileRef, files: LoadedPemFile[]): Finding[] {
+  const findings: Finding[] = [];
+  const unread: Finding[] = [];
+  let pairs = 0;
+  for (const file of files) {
+    // A README or notes file: nothing to read, and not where a pair went missing.
+    if (file.pem?.format === 'text' || file.pem?.format === 'empty') continue;
+    const pemProblems = pemFileProblems(ref, file, 'OpenSSL reads nothing from this file');
+    if (pemProblems.length > 0) {
+      unread.push(...pemProblems);
+      continue;
+    }
+    pairs += analyze(ctx, file).pairs.length;
+    findings.push(...checkBundle(ctx, ref, file, 'in-folder'));
+  }
+  if (pairs > 0) return findings;
+  findings.push(
+    atFile(
+      'proxy-bundle-no-key',
+      ref,
+      `No certificate/key pair in any file of ${ref.deployedPath}: ${NO_CLIENT_CERT}.`,
+    ),
+    ...unread,
+  );
+  return findings;
+}
+
+/** `in-folder`: a file without a pair is no finding by itself (see checkFolder). */
+function checkBundle(
+  ctx: RuleContext,
+  ref: FileRef,
+  file: LoadedPemFile,
+  where: 'file' | 'in-folder' = 'file',
+): Finding[] {
   const pemProblems = pemFileProblems(ref, file, NO_CLIENT_CERT);
   if (pemProblems.length > 0) return pemProblems;
 
   const analysis = analyze(ctx, file);
   const findings: Finding[] = [];
   for (const issue of analysis.issues) {
+    const noPair = issue.kind === 'no-usable-pair' || issue.kind === 'read-error';
+    if (noPair && where === 'in-folder') continue;
     const finding = issueFinding(ref, file, issue);
     if (finding) findings.push(finding);
   }
