@@ -18,10 +18,19 @@ export interface ChainOptions {
    * `sslclient`; the proxy verifying a backend (SSLProxyVerify) uses `sslserver`.
    */
   purpose?: ChainPurpose;
+  /**
+   * `SSLVerifyClient` / `SSLProxyVerify optional_no_ca`: mod_ssl accepts a chain whose only
+   * fault is a missing or untrusted issuer (`ssl_verify_error_is_optional`); OpenSSL's other
+   * checks still apply to the chain as far as it was built.
+   */
+  noCaAccepted?: boolean;
 }
 
 const SELF_SIGNED = 'self-signed certificate';
 const SELF_SIGNED_IN_CHAIN = 'self-signed certificate in certificate chain';
+const NO_LOCAL_ISSUER = 'unable to get local issuer certificate';
+/** The errors `optional_no_ca` lets pass (of those this builder reports). */
+const NO_CA_ERRORS = new Set([SELF_SIGNED, SELF_SIGNED_IN_CHAIN, NO_LOCAL_ISSUER]);
 
 /** OpenSSL's default verify depth; mod_ssl never changes it (its own check is separate). */
 const OPENSSL_MAX_CHAIN = 101;
@@ -34,11 +43,12 @@ export function buildChain(
   options: ChainOptions,
 ): ChainResult {
   const built = build(leaf, untrusted, trustAnchors);
+  const noCa = options.noCaAccepted === true && NO_CA_ERRORS.has(built.error ?? '');
   const error =
-    built.error ??
+    (noCa ? null : built.error) ??
     checkExtensions(built.chain, options.purpose) ??
     checkSignaturesAndTimes(built.chain, options.at);
-  return { certificates: built.chain, trusted: built.trusted, error };
+  return { certificates: built.chain, trusted: built.trusted || noCa, error };
 }
 
 /**
@@ -81,7 +91,7 @@ function build(leaf: CertView, untrusted: CertView[], trustAnchors: CertView[]):
       const error =
         fromStore > 0 || contains(trustAnchors, current)
           ? 'unable to get issuer certificate'
-          : 'unable to get local issuer certificate';
+          : NO_LOCAL_ISSUER;
       return { chain, trusted: false, error };
     }
     if (trustedIssuer !== null) fromStore++;

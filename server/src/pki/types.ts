@@ -191,7 +191,10 @@ export type PathKind = 'file' | 'empty' | 'directory' | 'other' | 'absent';
 export interface ChainResult {
   /** Leaf first; ends at the trust anchor when `trusted`. */
   certificates: CertView[];
-  /** Reached a self-signed certificate that is in the trust store. */
+  /**
+   * Reached a self-signed certificate that is in the trust store, or stopped short of one
+   * where `noCaAccepted` lets the chain pass.
+   */
   trusted: boolean;
   /** Why the chain does not verify, in OpenSSL's words where one applies. */
   error: string | null;

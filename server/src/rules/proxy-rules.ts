@@ -41,7 +41,9 @@ function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute
   const findings: Finding[] = [];
   const verifying = tls.verify.value !== 'none';
   const verifyDirective = tls.verify.directive;
-  if (verifying && verifyDirective && !tls.caCertificateFile && !tls.caCertificatePath) {
+  // optional_no_ca accepts a backend no CA vouches for: no CA file is then no failure.
+  const needsCa = verifying && tls.verify.value !== 'optional_no_ca';
+  if (needsCa && verifyDirective && !tls.caCertificateFile && !tls.caCertificatePath) {
     findings.push(
       atDirective(
         'proxy-ca-missing',
@@ -60,7 +62,9 @@ function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute
     ? loadPeerChain(ctx, backend.certificate, backend.discovered ?? false)
     : null;
   // A certificate merely found in the workspace counts only if Apache would trust it.
-  const chain = candidate?.discovered && !chainVerifies(ctx, store, candidate) ? null : candidate;
+  const noCa = tls.verify.value === 'optional_no_ca';
+  const chain =
+    candidate?.discovered && !chainVerifies(ctx, store, candidate, noCa) ? null : candidate;
   if (verifying && !store.incomplete && store.certificates.length > 0) {
     findings.push(...chainFindings(ctx, route, store, chain));
   }
@@ -124,7 +128,7 @@ function chainFindings(
     leaf.value,
     [...chain.rest, ...store.certificates.map((c) => c.value)],
     store.roots.map((r) => r.value),
-    { at: ctx.at, purpose: 'sslserver' },
+    { at: ctx.at, purpose: 'sslserver', noCaAccepted: tls.verify.value === 'optional_no_ca' },
   );
   // Validity errors are cert-expired's to report (identityFindings); any other error fails here.
   const timeError = built.error !== null && /expired|not yet valid/.test(built.error);
@@ -154,10 +158,19 @@ function chainFindings(
   ];
 }
 
-function chainVerifies(ctx: RuleContext, store: TrustStore, chain: PeerChain): boolean {
+function chainVerifies(
+  ctx: RuleContext,
+  store: TrustStore,
+  chain: PeerChain,
+  noCa: boolean,
+): boolean {
   const pool = [...chain.rest, ...store.certificates.map((c) => c.value)];
   const anchors = store.roots.map((r) => r.value);
-  const built = buildChain(chain.leaf.value, pool, anchors, { at: ctx.at, purpose: 'sslserver' });
+  const built = buildChain(chain.leaf.value, pool, anchors, {
+    at: ctx.at,
+    purpose: 'sslserver',
+    noCaAccepted: noCa,
+  });
   return built.trusted && built.error === null;
 }
 
