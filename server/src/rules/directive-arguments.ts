@@ -13,7 +13,8 @@ import { atArgument, atDirective } from './finding-helpers';
 /** [min, max] word counts per shape; max null = unbounded. `raw` takes the rest of the line. */
 const WORD_COUNTS: Record<DirectiveInfo['args'], readonly [number, number | null, string]> = {
   none: [0, 0, 'takes no arguments'],
-  flag: [1, 1, 'must be On or Off'],
+  // invoke_cmd reads a FLAG's first word only: `ProxyPreserveHost Off # note` is Off.
+  flag: [1, null, 'must be On or Off'],
   take1: [1, 1, 'takes one argument'],
   take2: [2, 2, 'takes two arguments'],
   take3: [3, 3, 'takes three arguments'],
