@@ -231,6 +231,8 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
     try {
       const options = mergeLayers(project?.layer ?? {}, request.flags);
       options.discoverPeersIn = project ? path.dirname(project.file) : discoveryRoot(entry, cwd);
+      // httpd reads ${VAR} from its own environment after Defines: `. envvars` then check.
+      options.env = definedOnly(io.env ?? process.env);
       findings.push(...applySuppressions(checkConfig(entry, options).findings, readFileOrNothing));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -242,6 +244,12 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
   const report = buildReport(findings, RULES, levels, fileNamer(cwd, given));
   io.stdout.write(formatReport(report, request, cwd));
   return reachesFailLevel(report, request.failOn) ? 1 : 0;
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
+  return defined;
 }
 
 /** Where to look for peer certificates without a project file: cwd, if it holds the config. */

@@ -11,6 +11,8 @@ export interface CliIo {
   stderr: CliStream;
   /** Default: process.cwd(). */
   cwd?: string;
+  /** Where `${VAR}` falls back after Defines, as httpd's getenv does. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One subcommand: its argv after the subcommand name; resolves to the exit code. */

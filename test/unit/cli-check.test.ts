@@ -122,3 +122,25 @@ test('a project file level of ignore drops the rule', () => {
     undefined,
   );
 });
+
+test('${VAR} falls back to the environment after Defines, as httpd does', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cli-env-'));
+  const conf = path.join(dir, 'site.conf');
+  writeFileSync(conf, 'Include ${HTTPD_MTLS_TEST_DIR}/extra.conf\n');
+  writeFileSync(path.join(dir, 'extra.conf'), 'ServerName env.test\n');
+  const rules = (env: NodeJS.ProcessEnv, extra: string[] = []) => {
+    const run = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...extra, conf], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+    });
+    const report = JSON.parse(run.stdout) as JsonReport;
+    return report.diagnostics.map((d) => d.code).sort();
+  };
+  const { PATH } = process.env;
+  assert.deepEqual(rules({ PATH }), ['include-missing', 'undefined-variable']);
+  assert.deepEqual(rules({ PATH, HTTPD_MTLS_TEST_DIR: dir }), []);
+  // A Define wins over the environment.
+  const wrong = ['--define', `HTTPD_MTLS_TEST_DIR=${path.join(dir, 'nowhere')}`];
+  assert.deepEqual(rules({ PATH, HTTPD_MTLS_TEST_DIR: dir }, wrong), ['include-missing']);
+});

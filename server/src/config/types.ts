@@ -100,7 +100,11 @@ export interface LoadOptions {
   directories?: DirectoryReader;
   /** Includes of inert files kept from earlier loads of this config (include-memo.ts). */
   includeMemo?: IncludeMemo;
-  /** Process environment for ${VAR} fallback; defaults to none (the checker does not read its own env). */
+  /**
+   * Environment for the `${VAR}` fallback after Defines (httpd's getenv). The CLI passes its
+   * own, as httpd run from the same shell would see it; the language server passes none (the
+   * editor's environment is not the server's).
+   */
   env?: Record<string, string>;
 }
 
