@@ -4,6 +4,8 @@
  * rest of the file is its chain (unless SSLCertificateChainFile is set); key file i pairs with
  * certificate file i, else the key is looked for in the certificate file itself.
  */
+import * as path from 'node:path';
+import type { DirectiveNode, SectionNode } from '../config/types';
 import type { Finding } from '../findings';
 import type { FileRef, VirtualHostModel } from '../model/types';
 import { keyMatchesCertificate } from '../pki/keys';
@@ -17,11 +19,52 @@ import type { RuleContext, RuleFamily } from './types';
 export const serverCertRules: RuleFamily = {
   server(ctx, vhost) {
     if (!vhost.tls.enabled.value) return [];
+    if (vhost.tls.certificateFiles.length === 0) return noCertificate(ctx, vhost);
     return vhost.tls.certificateFiles.flatMap((certRef, index) =>
       checkPair(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null),
     );
   },
 };
+
+/**
+ * SSL on with no SSLCertificateFile in effect (none in the vhost, none inherited from the main
+ * server): mod_ssl fails `SSL_CTX_check_private_key` at startup, AH02572, unless a module such
+ * as mod_md supplies the certificate (then it answers 503 until it has one: not flagged).
+ */
+function noCertificate(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
+  const engine = vhost.tls.enabled.directive;
+  if (engine === null || exempt(ctx)) return [];
+  const id = vhostLabel(vhost.serverName.value, vhost.port);
+  const message =
+    `SSL is on for ${id} but no SSLCertificateFile is in effect there: httpd refuses to ` +
+    `start (AH02572: Failed to configure at least one certificate and key for ${id}).`;
+  const section = vhost.section;
+  if (section === null || within(engine, section))
+    return [atDirective('key-missing', engine, message)];
+  // SSLEngine on in the main server reaches every vhost without its own SSLEngine.
+  return [
+    {
+      rule: 'key-missing',
+      file: section.file,
+      range: section.openRange,
+      message: `${message} SSLEngine on comes from the main server (${path.basename(engine.file)}:${engine.range.start.line + 1}).`,
+    },
+  ];
+}
+
+function within(directive: DirectiveNode, section: SectionNode): boolean {
+  if (directive.file !== section.file) return false;
+  const line = directive.range.start.line;
+  return line > section.range.start.line && line <= section.range.end.line;
+}
+
+/** Not for this rule: without mod_ssl SSLEngine is unknown; mod_md may supply the certificate. */
+function exempt(ctx: RuleContext): boolean {
+  ctx.readsWholeConfig?.();
+  const config = ctx.topology.config;
+  if (!config.modules.has('ssl_module')) return true;
+  return config.nodes.some((node) => /^mdomain(set)?$/i.test(node.name));
+}
 
 function checkPair(
   ctx: RuleContext,
