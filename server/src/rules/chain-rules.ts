@@ -13,6 +13,7 @@ import { isSignedBy } from '../pki/certificate';
 import { keyMatchesCertificate } from '../pki/keys';
 import type { CertView, Located, LoadedPemFile } from '../pki/types';
 import { atFile, blockLocation, vhostLabel } from './finding-helpers';
+import { visible } from './pem-problems';
 import { isSelfSigned, loadTrustStore } from './trust-store';
 import type { RuleContext, RuleFamily } from './types';
 
@@ -39,7 +40,9 @@ function checkChain(
 ): Finding[] {
   const certFile = ctx.pki.load(certRef.localPath);
   if (!usable(certFile)) return [];
-  const leaf = certFile.certificates[0];
+  // OpenSSL does not read an indented block: it is neither the leaf nor sent.
+  const certificates = visible(certFile.certificates);
+  const leaf = certificates[0];
   if (!leaf || leafNotFirst(ctx, certFile, keyRef)) return [];
 
   const chainRef = vhost.tls.chainFile;
@@ -50,10 +53,10 @@ function checkChain(
     if (chainFile.problem) return [];
     // A chain file that is the cert file itself: mod_ssl skips its first certificate.
     const skip = chainRef.localPath === certRef.localPath ? 1 : 0;
-    sent = chainFile.certificates.slice(skip);
+    sent = visible(chainFile.certificates).slice(skip);
     sentRef = chainRef;
   } else {
-    sent = certFile.certificates.slice(1);
+    sent = certificates.slice(1);
   }
   const store =
     sent.length === 0
@@ -96,9 +99,9 @@ function usable(file: LoadedPemFile): boolean {
 /** The key matches a later certificate and not the first: the AH02565 error case. */
 function leafNotFirst(ctx: RuleContext, certFile: LoadedPemFile, keyRef: FileRef | null): boolean {
   const keyFile = keyRef ? ctx.pki.load(keyRef.localPath) : certFile;
-  const key = keyFile.keys[0]?.value;
+  const key = visible(keyFile.keys)[0]?.value;
   if (!key?.publicKey) return false;
-  const [first, ...rest] = certFile.certificates;
+  const [first, ...rest] = visible(certFile.certificates);
   if (!first || keyMatchesCertificate(key, first.value)) return false;
   return rest.some((c) => keyMatchesCertificate(key, c.value));
 }

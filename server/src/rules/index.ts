@@ -6,6 +6,7 @@ import type { Finding } from '../findings';
 import type { VirtualHostModel } from '../model/types';
 import { nothingReadChanged, RecordedReads } from '../pki/recorded-reads';
 import type { PkiStore, StoreChanges } from '../pki/types';
+import { caFileRules } from './ca-file-rules';
 import { caKeyRules } from './ca-key-rules';
 import { chainRules } from './chain-rules';
 import { clientAuthRules } from './client-auth-rules';
@@ -28,6 +29,7 @@ export const RULE_FAMILIES: Record<string, RuleFamily> = {
   'server-certificate': serverCertRules,
   chain: chainRules,
   'client-auth': clientAuthRules,
+  'ca-file': caFileRules,
   proxy: proxyRules,
   'proxy-bundle': proxyBundleRules,
   revocation: revocationRules,

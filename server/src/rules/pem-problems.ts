@@ -1,7 +1,7 @@
 /** PEM-level defects of a file Apache reads with OpenSSL's PEM reader. */
 import type { Finding } from '../findings';
 import type { FileRef } from '../model/types';
-import type { LoadedPemFile } from '../pki/types';
+import type { LoadedPemFile, Located } from '../pki/types';
 import { atFile, blockLocation } from './finding-helpers';
 
 /**
@@ -66,4 +66,14 @@ export function pemFileProblems(ref: FileRef, file: LoadedPemFile, consequence: 
     );
   }
   return findings;
+}
+
+/**
+ * The certificates OpenSSL's PEM reader sees: it looks for BEGIN lines at column 0 only, so
+ * an indented block is not read at all.
+ */
+export function visible<T>(located: Located<T>[]): Located<T>[] {
+  return located.some((c) => c.block.defects.includes('indented'))
+    ? located.filter((c) => !c.block.defects.includes('indented'))
+    : located;
 }

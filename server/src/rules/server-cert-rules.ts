@@ -13,7 +13,7 @@ import { EKU_SERVER_AUTH, type CertView, type Located, type LoadedPemFile } from
 import { apacheNameMatches, clientNameMatches } from '../pki/host-match';
 import { ekuAllows, validityFindings } from './cert-checks';
 import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
-import { pemFileProblems } from './pem-problems';
+import { pemFileProblems, visible } from './pem-problems';
 import type { RuleContext, RuleFamily } from './types';
 
 export const serverCertRules: RuleFamily = {
@@ -79,7 +79,8 @@ function checkPair(
   const pemProblems = pemFileProblems(certRef, certFile, fatal);
   if (pemProblems.length > 0) return pemProblems;
 
-  const leaf = certFile.certificates[0];
+  // OpenSSL does not read an indented block (BEGIN not at column 0).
+  const leaf = visible(certFile.certificates)[0];
   if (!leaf) {
     return [atFile('pem-invalid', certRef, `No certificate in ${certRef.deployedPath}: ${fatal}.`)];
   }
@@ -111,7 +112,7 @@ function keyFindings(
   keyFile: LoadedPemFile,
   leaf: Located<CertView>,
 ): Finding[] {
-  const key = keyFile.keys[0];
+  const key = visible(keyFile.keys)[0];
   if (!key) {
     const where =
       keyRef === certRef
@@ -153,7 +154,9 @@ function keyFindings(
   }
   if (keyMatchesCertificate(key.value, leaf.value)) return [];
 
-  const matching = certFile.certificates.find((c) => keyMatchesCertificate(key.value, c.value));
+  const matching = visible(certFile.certificates).find((c) =>
+    keyMatchesCertificate(key.value, c.value),
+  );
   if (matching) {
     return [
       atFile(

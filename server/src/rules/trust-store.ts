@@ -6,6 +6,7 @@
 import type { FileRef } from '../model/types';
 import { isSignedBy } from '../pki/certificate';
 import type { CertView, LoadedPemFile, Located, PkiStore } from '../pki/types';
+import { visible } from './pem-problems';
 
 export interface TrustStore {
   refs: FileRef[];
@@ -21,7 +22,7 @@ export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustSt
   const certificates: Located<CertView>[] = [];
   const roots: Located<CertView>[] = [];
   const add = (file: LoadedPemFile): void => {
-    certificates.push(...file.certificates);
+    certificates.push(...visible(file.certificates));
     roots.push(...rootsOf(file));
   };
   let incomplete = false;
@@ -35,10 +36,17 @@ export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustSt
       continue;
     }
     const file = pki.load(ref.localPath);
-    if (file.problem || (file.pem?.glued ?? false)) incomplete = true;
+    // OpenSSL's loader fails on any of these (AH01895, ca-file-rules): no verdict from it.
+    if (file.problem || unreadable(file)) incomplete = true;
     add(file);
   }
   return { refs: present, certificates, roots, incomplete };
+}
+
+function unreadable(file: LoadedPemFile): boolean {
+  const blocks = file.pem?.blocks ?? [];
+  const damaged = blocks.some((b) => b.defects.some((defect) => defect !== 'indented'));
+  return damaged || file.badCertificates.length > 0;
 }
 
 /**
@@ -50,7 +58,7 @@ const fileRoots = new WeakMap<LoadedPemFile, Located<CertView>[]>();
 function rootsOf(file: LoadedPemFile): Located<CertView>[] {
   let roots = fileRoots.get(file);
   if (roots === undefined) {
-    roots = file.certificates.filter((c) => isSelfSigned(c.value));
+    roots = visible(file.certificates).filter((c) => isSelfSigned(c.value));
     fileRoots.set(file, roots);
   }
   return roots;
