@@ -134,12 +134,15 @@ function checkBundle(
           'proxy-client-eku',
           ref,
           `Apache's proxy client certificate ${cert.value.subject} has extendedKeyUsage without ` +
-            'clientAuth: the backend rejects it (unsupported certificate purpose), 502.',
+            'clientAuth: the backend rejects it (unsupported certificate purpose), 502 (500 under ' +
+            'TLS 1.2).',
           { related },
         ),
       );
     }
-    findings.push(...validityFindings(ctx, ref, cert, 'the backend rejects the proxy, 502'));
+    findings.push(
+      ...validityFindings(ctx, ref, cert, 'the backend rejects the proxy, 502 (500 under TLS 1.2)'),
+    );
   }
   for (const ca of analysis.trustedAsCA) {
     if (!ca.value.isCA || ekuAllows(ca.value, EKU_CLIENT_AUTH)) continue;
@@ -148,7 +151,7 @@ function checkBundle(
         'proxy-client-eku',
         ref,
         `The CA ${ca.value.subject} in ${ref.deployedPath} restricts extendedKeyUsage without ` +
-          'clientAuth: backends reject the client certificates under it, 502.',
+          'clientAuth: backends reject the client certificates under it, 502 (500 under TLS 1.2).',
         { related: [blockLocation(ca.file, ca.block, ca.value.subject)] },
       ),
     );

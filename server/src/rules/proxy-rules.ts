@@ -230,9 +230,13 @@ function identityFindings(
     }
   }
 
-  if (chain && tls.checkPeerExpire.value !== false) {
+  // With SSLProxyVerify on, OpenSSL itself fails an expired or not yet valid backend
+  // (AH02276) whatever SSLProxyCheckPeerExpire says; with none, only mod_ssl's check does.
+  const verifying = tls.verify.value !== 'none';
+  if (chain && (verifying || tls.checkPeerExpire.value !== false)) {
     const ref = routeRef(route);
-    findings.push(...validityFindings(ctx, ref, chain.leaf, `${FAIL_500} (AH02004)`));
+    const ah = verifying ? 'AH02276 verification error, AH02003' : 'AH02004';
+    findings.push(...validityFindings(ctx, ref, chain.leaf, `${FAIL_500} (${ah})`));
   }
   return findings;
 }
