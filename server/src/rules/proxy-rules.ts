@@ -222,11 +222,20 @@ function identityFindings(
       }
     } else if (chain) {
       const cert = chain.leaf.value;
-      const ok =
+      const covers = (host: string): boolean =>
         mode === 'name'
-          ? apacheNameMatches(cert, name.hostname)
-          : (cert.commonNames[0] ?? '').toLowerCase() === name.hostname;
-      if (!ok) findings.push(peerNameFinding(route, name, cert.subject, chain));
+          ? apacheNameMatches(cert, host)
+          : (cert.commonNames[0] ?? '').toLowerCase() === host;
+      if (!covers(name.hostname)) {
+        findings.push(peerNameFinding(route, name, cert.subject, chain));
+      } else if (name.fromClientHost) {
+        // A client may send any ServerAlias as Host: requests for it are checked against it.
+        const alias = vhost.serverAliases.find((a) => !/[*?]/.test(a) && !covers(a));
+        if (alias !== undefined) {
+          const aliasName = { hostname: alias, fromClientHost: true };
+          findings.push(peerNameFinding(route, aliasName, cert.subject, chain, 'alias'));
+        }
+      }
     }
   }
 
@@ -246,17 +255,22 @@ function peerNameFinding(
   name: { hostname: string; fromClientHost: boolean },
   subject: string,
   chain: PeerChain,
+  host: 'server-name' | 'alias' = 'server-name',
 ): Finding {
   const related = [
     blockLocation(chain.leaf.file, chain.leaf.block, `backend certificate: ${subject}`),
   ];
   const preserve = route.preserveHost.directive;
   if (name.fromClientHost && preserve) {
+    const consequence =
+      host === 'alias'
+        ? `AH02411 and 500 for every request that uses the ServerAlias ${name.hostname}`
+        : `AH02411 and ${FAIL_500}`;
     return atDirective(
       'proxy-peer-name',
       preserve,
       `ProxyPreserveHost On makes mod_ssl check the backend certificate (${subject}) against the ` +
-        `client's Host, ${name.hostname}, which it does not cover: AH02411 and ${FAIL_500}. ` +
+        `client's Host, ${name.hostname}, which it does not cover: ${consequence}. ` +
         `Turn ProxyPreserveHost off or put ${name.hostname} in the backend certificate.`,
       { related, data: { fix: 'peer-name', hostname: name.hostname, backendHost: route.host } },
     );
