@@ -1,39 +1,36 @@
 /**
- * File watching for clients that cannot register workspace/didChangeWatchedFiles (e.g. a
- * plain stdio client): node fs.watch on exactly the files the open configs depend on.
- * Watching folders instead would also see files being created; files that do not exist yet
- * are therefore watched through their folder, when the folder exists.
+ * File watching for what the client does not report (files outside the workspace or reached
+ * through a symlink, everything for a plain stdio client): node fs.watch on exactly the files
+ * and folders the open configs depend on, and on the folder of each, for events naming it.
+ * The folder sees a file created, deleted or replaced by a rename (a symlink swapped, as
+ * certbot renews); the file's own watch sees writes to it, also through a symlink.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
 
 export class FallbackWatcher {
-  /** Watched path (file, or folder of a missing file) -> its watcher. */
+  /** Watched path (a dependency, or the folder of a missing one) -> its watcher. */
   private readonly watchers = new Map<string, fs.FSWatcher>();
-  /** Folder being watched for missing files -> the missing file names in it. */
-  private readonly missingIn = new Map<string, Set<string>>();
+  /** Dependencies that exist, watched as themselves: any event on them is a change. */
+  private readonly present = new Set<string>();
+  /** The regular files among `present` (a folder's watcher outlives renames inside it). */
+  private readonly files = new Set<string>();
+  /** Folder of dependencies -> their names in it. */
+  private readonly namesIn = new Map<string, Set<string>>();
 
   constructor(
     private readonly onChange: (file: string) => void,
     private readonly logger: Logger,
   ) {}
 
-  /** Watches exactly `files` from now on (starting and stopping watchers as needed). */
-  watch(files: Set<string>): void {
+  /** Watches exactly `dependencies` from now on (starting and stopping watchers as needed). */
+  watch(dependencies: Set<string>): void {
+    this.present.clear();
+    this.files.clear();
+    this.namesIn.clear();
     const wanted = new Set<string>();
-    this.missingIn.clear();
-    for (const file of files) {
-      if (fs.existsSync(file)) {
-        wanted.add(file);
-        continue;
-      }
-      const folder = path.dirname(file);
-      const names = this.missingIn.get(folder) ?? new Set<string>();
-      names.add(path.basename(file));
-      this.missingIn.set(folder, names);
-      if (fs.existsSync(folder)) wanted.add(folder);
-    }
+    for (const dependency of dependencies) this.plan(dependency, wanted);
 
     for (const [watched, watcher] of this.watchers) {
       if (wanted.has(watched)) continue;
@@ -50,14 +47,39 @@ export class FallbackWatcher {
     this.watchers.clear();
   }
 
+  /** Adds to `wanted` what to watch for one dependency: itself if it exists, its folder. */
+  private plan(dependency: string, wanted: Set<string>): void {
+    let stats: fs.Stats | null = null;
+    try {
+      stats = fs.statSync(dependency);
+    } catch {
+      // Missing (or unreachable): its folder reports it appearing.
+    }
+    if (stats !== null) {
+      wanted.add(dependency);
+      this.present.add(dependency);
+      if (!stats.isDirectory()) this.files.add(dependency);
+    }
+    const folder = path.dirname(dependency);
+    const names = this.namesIn.get(folder) ?? new Set<string>();
+    names.add(path.basename(dependency));
+    this.namesIn.set(folder, names);
+    if (folder !== dependency && fs.existsSync(folder)) wanted.add(folder);
+  }
+
   private start(target: string): void {
     try {
-      const watcher = fs.watch(target, { persistent: false }, (_event, name) => {
-        const names = this.missingIn.get(target);
-        if (names === undefined) this.onChange(target);
-        else if (name !== null && names.has(name.toString())) {
-          this.onChange(path.join(target, name.toString()));
+      const watcher = fs.watch(target, { persistent: false }, (event, name) => {
+        // A folder can be a dependency itself (a listed folder) and hold others.
+        if (this.present.has(target)) this.onChange(target);
+        const names = this.namesIn.get(target);
+        const entry = name === null ? null : name.toString();
+        if (names !== undefined && entry !== null && names.has(entry)) {
+          this.onChange(path.join(target, entry));
         }
+        // On Linux a watch follows the inode: a file replaced by a rename (editors, sed -i,
+        // certbot's symlink swap) or deleted gets no more events, so it is watched anew.
+        if (event === 'rename' && this.files.has(target)) this.restart(target);
       });
       watcher.on('error', (error) => {
         this.logger.warn(`Stopped watching ${target}`, error);
@@ -67,6 +89,18 @@ export class FallbackWatcher {
       this.watchers.set(target, watcher);
     } catch (error) {
       this.logger.warn(`Cannot watch ${target}`, error);
+    }
+  }
+
+  private restart(file: string): void {
+    this.watchers.get(file)?.close();
+    this.watchers.delete(file);
+    this.present.delete(file);
+    this.files.delete(file);
+    const wanted = new Set<string>();
+    this.plan(file, wanted);
+    for (const target of wanted) {
+      if (!this.watchers.has(target)) this.start(target);
     }
   }
 }

@@ -105,8 +105,15 @@ const fallbackWatcher = new FallbackWatcher((file) => onFilesChanged([file], fal
 /** The dependency lists `watchUnreported` last worked from; emptied to make it work again. */
 let watchedLists: string[][] = [];
 
+/** The local path of a `file:` URI; null for other schemes and for URIs Node cannot map
+ * (`file://server/share`, an encoded `/`): those are treated as untitled, never thrown. */
 function uriToPath(uri: string): string | null {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : null;
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
 }
 
 function folderOf(file: string): string | undefined {
