@@ -9,7 +9,7 @@ import { apacheDepthAccepts, buildChain } from '../pki/chain';
 import { EKU_CLIENT_AUTH } from '../pki/types';
 import { ekuAllows } from './cert-checks';
 import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
-import { loadTrustStore, type TrustStore } from './trust-store';
+import { loadTrustStore, unhashedCaPath, type TrustStore } from './trust-store';
 import type { RuleContext, RuleFamily } from './types';
 import { depthNeededByStore, knownClientChains } from './peer-chains';
 
@@ -40,6 +40,19 @@ function checkVhost(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
     ];
   }
 
+  const caPath = tls.caCertificatePath;
+  if (!tls.caCertificateFile && caPath && unhashedCaPath(ctx.pki, caPath)) {
+    if (tls.verifyClient.value === 'optional_no_ca') return [];
+    return [
+      atDirective(
+        'client-ca-missing',
+        caPath.directive,
+        `${caPath.deployedPath} has certificates but no hash links (<hash>.0): ` +
+          'OpenSSL finds none of them, so every client certificate fails verification on ' +
+          `${id}. Run openssl rehash on the folder.`,
+      ),
+    ];
+  }
   const store = loadTrustStore(ctx.pki, [tls.caCertificateFile, tls.caCertificatePath]);
   if (store.incomplete) return [];
   const findings: Finding[] = [];

@@ -12,7 +12,7 @@ import { atArgument, atDirective, blockLocation } from './finding-helpers';
 import { checkedName, isIpLiteral, nameCheckMode } from './peer-name';
 import { depthNeededByStore, knownBackendFor, loadPeerChain, type PeerChain } from './peer-chains';
 import { proxyTrustStore } from './proxy-trust';
-import type { TrustStore } from './trust-store';
+import { unhashedCaPath, type TrustStore } from './trust-store';
 import type { RuleContext, RuleFamily } from './types';
 
 const FAIL_500 = 'every proxied request gets 500 (Error during SSL Handshake with remote server)';
@@ -52,6 +52,17 @@ function checkRoute(ctx: RuleContext, vhost: VirtualHostModel, route: ProxyRoute
           `SSLProxyCACertificatePath: httpd warns AH01897 and ${FAIL_500}; ` +
           'the system CA store is ' +
           'never used.',
+      ),
+    );
+  }
+  const caPath = tls.caCertificatePath;
+  if (needsCa && !tls.caCertificateFile && caPath && unhashedCaPath(ctx.pki, caPath)) {
+    findings.push(
+      atDirective(
+        'proxy-ca-missing',
+        caPath.directive,
+        `${caPath.deployedPath} has certificates but no hash links (<hash>.0): OpenSSL finds ` +
+          `none of them, so no backend verifies: ${FAIL_500}. Run openssl rehash on the folder.`,
       ),
     );
   }

@@ -27,11 +27,10 @@ export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustSt
   };
   let incomplete = false;
   for (const ref of present) {
-    if (ref.directive.name.toLowerCase().endsWith('path')) {
+    if (isPathDirective(ref)) {
       // A hashed directory: OpenSSL looks certificates up by <hash>.N names only.
       for (const entry of pki.listDirectory(ref.localPath)) {
-        if (!/^[0-9a-f]{8}\.\d+$/i.test(entry.split('/').pop() ?? '')) continue;
-        add(pki.load(entry));
+        if (isHashName(entry)) add(pki.load(entry));
       }
       continue;
     }
@@ -41,6 +40,25 @@ export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustSt
     add(file);
   }
   return { refs: present, certificates, roots, incomplete };
+}
+
+function isPathDirective(ref: FileRef): boolean {
+  return ref.directive.name.toLowerCase().endsWith('path');
+}
+
+function isHashName(entry: string): boolean {
+  return /^[0-9a-f]{8}\.\d+$/i.test(entry.split('/').pop() ?? '');
+}
+
+/**
+ * An SSL[Proxy]CACertificatePath folder with certificate files but no `<hash>.N` name: httpd
+ * starts, and OpenSSL finds none of them (every verification fails; research §2).
+ */
+export function unhashedCaPath(pki: PkiStore, ref: FileRef | null): boolean {
+  if (ref === null || !isPathDirective(ref)) return false;
+  const entries = pki.listDirectory(ref.localPath);
+  if (entries.some(isHashName)) return false;
+  return entries.some((entry) => pki.load(entry).certificates.length > 0);
 }
 
 function unreadable(file: LoadedPemFile): boolean {
