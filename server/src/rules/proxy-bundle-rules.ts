@@ -140,6 +140,20 @@ function checkBundle(
         ),
       );
     }
+    // OpenSSL's sslclient purpose: a keyUsage, when present, must allow signing or key agreement.
+    const usage = cert.value.keyUsage;
+    if (usage !== null && !usage.digitalSignature && !usage.keyAgreement) {
+      findings.push(
+        atFile(
+          'proxy-client-eku',
+          ref,
+          `Apache's proxy client certificate ${cert.value.subject} has keyUsage without ` +
+            'digitalSignature: the backend rejects it (unsupported certificate purpose), 502 ' +
+            '(500 under TLS 1.2).',
+          { related },
+        ),
+      );
+    }
     findings.push(
       ...validityFindings(ctx, ref, cert, 'the backend rejects the proxy, 502 (500 under TLS 1.2)'),
     );
