@@ -233,7 +233,8 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
   const { entry, workspaceFolder, settings, buffers } = input;
   const base = workspaceFolder ?? path.dirname(entry);
 
-  const manifest = findProjectFile(entry, workspaceFolder, (file) =>
+  // The nearest project file in the config's folder or any parent, as the CLI finds it.
+  const manifest = findProjectFile(entry, path.parse(entry).root, (file) =>
     buffers.has(file) ? true : fs.existsSync(file),
   );
   const project = manifest === null ? null : projectFile(manifest, buffers, input.textCache);

@@ -20,6 +20,7 @@ import {
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLogger } from './logger';
@@ -72,6 +73,7 @@ process.on('unhandledRejection', (reason) => logger.error('Unhandled rejection',
 process.on('uncaughtException', (error) => logger.error('Uncaught exception', error));
 
 let workspaceFolders: string[] = [];
+let canFollowFolders = false;
 let canAskConfiguration = false;
 let canWatchFiles = false;
 let canRefreshLenses = false;
@@ -322,6 +324,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   canWatchFiles =
     params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canFollowFolders = params.capabilities.workspace?.workspaceFolders === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -333,7 +336,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       codeLensProvider: {},
-      workspace: { workspaceFolders: { supported: true } },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'httpd-mtls' },
   };
@@ -348,6 +351,8 @@ connection.onInitialized(() => {
       watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),
     });
   }
+  // The library listens for folder changes itself (when the client sends them).
+  if (canFollowFolders) connection.workspace.onDidChangeWorkspaceFolders(onFoldersChanged);
   logger.info(`httpd-mtls server ready (watching files: ${canWatchFiles ? 'client' : 'fs'})`);
 });
 
@@ -357,6 +362,22 @@ connection.onDidChangeConfiguration((change) => {
   if (settings !== undefined) globalSettings = normalizeSettings(settings);
   for (const document of documents.all()) schedule(document.uri, 0);
 });
+
+/**
+ * A folder added or removed changes what the client reports and where relative paths and
+ * untitled buffers live: every trusted copy and kept result goes, every open config is checked
+ * again (files of a removed folder are then watched by the server itself).
+ */
+function onFoldersChanged(event: WorkspaceFoldersChangeEvent): void {
+  const removed = new Set(event.removed.map((folder) => uriToPath(folder.uri)));
+  const kept = workspaceFolders.filter((folder) => !removed.has(folder));
+  const added = event.added
+    .map((folder) => uriToPath(folder.uri))
+    .filter((folder): folder is string => folder !== null && !kept.includes(folder));
+  workspaceFolders = [...kept, ...added];
+  checkCaches.clear();
+  onFilesChanged([], true);
+}
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   const files = changes.map((change) => uriToPath(change.uri)).filter((file) => file !== null);
@@ -522,6 +543,14 @@ documents.onDidClose(({ document }) => {
   timers.delete(document.uri);
   editedSinceCheck.delete(document.uri);
   settingsCache.delete(document.uri);
+  // What no event reports (a chmod, a new file of another name) shows when it is reopened:
+  // its files and folders are read again then.
+  const read = dependencies.get(document.uri);
+  if (read !== undefined) {
+    pki.forget(read);
+    textCache.forget(read);
+    directories.forgetAll();
+  }
   dependencies.delete(document.uri);
   lastChecks.delete(document.uri);
   checkCaches.delete(document.uri);

@@ -142,3 +142,25 @@ test('an event URI Node cannot map does not drop the others in its batch', LIMIT
     await client.stop();
   }
 });
+
+test('files of a removed workspace folder are then watched by the server', LIMIT, async () => {
+  const tree = workspace([]);
+  const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
+  try {
+    await client.initialize();
+    const first = client.diagnostics(uriOf(tree.conf), hasServerName);
+    await client.open(tree.conf, tree.text);
+    await first;
+    const rechecked = client.checkDone(uriOf(tree.conf));
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [], removed: [{ uri: uriOf(tree.ws), name: 'ws' }] },
+    });
+    await rechecked;
+    // The client no longer reports this folder: no event comes for the write.
+    const next = client.diagnostics(uriOf(tree.conf), noServerName);
+    copyFileSync(SERVER_CERT, tree.cert);
+    await next;
+  } finally {
+    await client.stop();
+  }
+});

@@ -90,6 +90,7 @@ export class TestClient {
       capabilities: {
         workspace: {
           configuration: true,
+          workspaceFolders: true,
           didChangeWatchedFiles: { dynamicRegistration: this.options.watchFiles === true },
         },
         textDocument: { publishDiagnostics: { relatedInformation: true } },

@@ -1,6 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
@@ -177,5 +184,69 @@ test('a bad project file is a diagnostic on the project file', LIMIT, async () =
     assert.equal(problem?.range.start.line, 1);
   } finally {
     await local.stop();
+  }
+});
+
+test(
+  'the project file is found above the workspace folder, as the CLI finds it',
+  LIMIT,
+  async () => {
+    // The seed's .httpd-mtls.json (path mappings for /etc/httpd) sits above conf.d.
+    const folder = path.dirname(SEED_CONF);
+    const inner = new TestClient({ workspaceFolder: folder });
+    try {
+      await inner.initialize();
+      const checked = inner.diagnostics(uriOf(SEED_CONF), () => true);
+      await inner.open(SEED_CONF, readFileSync(SEED_CONF, 'utf8'));
+      const diagnostics = await checked;
+      assert.deepEqual(
+        diagnostics.filter((d) => d.code === 'file-missing'),
+        [],
+        'paths resolve through the project file above the folder',
+      );
+    } finally {
+      await inner.stop();
+    }
+  },
+);
+
+test('a chmod no event reports shows when the config is reopened', LIMIT, async () => {
+  const ws = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-reopen-'));
+  mkdirSync(path.join(ws, 'certs'));
+  const pki = path.join(REPO, 'test', 'fixtures', 'pki');
+  copyFileSync(path.join(pki, 'server.crt'), path.join(ws, 'certs', 'server.crt'));
+  const key = path.join(ws, 'certs', 'server.key');
+  copyFileSync(path.join(pki, 'server.key'), key);
+  chmodSync(key, 0o600);
+  const conf = path.join(ws, 'site.conf');
+  const text = [
+    'Listen 8443',
+    '<VirtualHost *:8443>',
+    '    ServerName apache.server.name',
+    '    SSLEngine on',
+    '    SSLCertificateFile certs/server.crt',
+    '    SSLCertificateKeyFile certs/server.key',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  writeFileSync(conf, text);
+  writeFileSync(
+    path.join(ws, '.httpd-mtls.json'),
+    JSON.stringify({ serverRoot: '.', modules: ['ssl_module'] }),
+  );
+  const readable = (ds: Diagnostic[]): boolean => ds.some((d) => d.code === 'key-permissions');
+  const client = new TestClient({ workspaceFolder: ws, watchFiles: true });
+  try {
+    await client.initialize();
+    const first = client.diagnostics(uriOf(conf), (ds) => !readable(ds));
+    await client.open(conf, text);
+    await first;
+    chmodSync(key, 0o644);
+    await client.close(uriOf(conf));
+    const reopened = client.diagnostics(uriOf(conf), readable);
+    await client.open(conf, text);
+    await reopened;
+  } finally {
+    await client.stop();
   }
 });
