@@ -88,18 +88,59 @@ function depthFindings(node: DirectiveNode): Finding[] {
   ];
 }
 
+/** The protocols of `all` that OpenSSL 3 (Debian 12) offers. */
+const TLS_VERSIONS = ['tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3'];
+
+/**
+ * mod_ssl's `ssl_cmd_protocol_parse`: the set starts empty, `+X` adds, `-X` removes and a bare
+ * `X` replaces everything before it (its AH02532 warning is never shown); an empty result
+ * stops httpd at startup (AH02231).
+ */
 function protocolFindings(node: DirectiveNode): Finding[] {
   const findings: Finding[] = [];
+  let enabled = new Set<string>();
   node.args.forEach((arg, index) => {
     const sign = arg.value.startsWith('+') || arg.value.startsWith('-') ? arg.value[0] : '';
     const word = arg.value.slice(sign.length).toLowerCase();
-    if (PROTOCOLS.has(word)) return;
     if (word === 'sslv2' && sign === '-') return;
-    const message =
-      word === 'sslv2'
-        ? `${node.name}: SSLv2 is no longer supported`
-        : `${node.name}: Illegal protocol '${arg.value}'`;
-    findings.push(atArgument('argument', node, index, message));
+    if (word === 'sslv2' || word === 'sslv3' ? sign !== '-' : !PROTOCOLS.has(word)) {
+      const message =
+        word === 'sslv2'
+          ? `${node.name}: SSLv2 is no longer supported`
+          : word === 'sslv3'
+            ? `${node.name}: SSLv3 not supported by this version of OpenSSL`
+            : `${node.name}: Illegal protocol '${arg.value}'`;
+      findings.push(atArgument('argument', node, index, message));
+      return;
+    }
+    const versions = word === 'all' ? TLS_VERSIONS : TLS_VERSIONS.filter((v) => v === word);
+    if (sign === '-') for (const version of versions) enabled.delete(version);
+    else if (sign === '+') for (const version of versions) enabled.add(version);
+    else {
+      if (index > 0) {
+        findings.push(
+          atArgument(
+            'argument',
+            node,
+            index,
+            `${node.name}: '${arg.value}' without + or - replaces the words before it, so only ` +
+              `${arg.value} is enabled. Write +${arg.value} to add it.`,
+            { severity: 'warning' },
+          ),
+        );
+      }
+      enabled = new Set(versions);
+    }
   });
+  if (findings.length === 0 && enabled.size === 0) {
+    findings.push(
+      atDirective(
+        'argument',
+        node,
+        `${node.name} enables no protocol: httpd refuses to start (AH02231: No SSL protocols ` +
+          'available).',
+      ),
+    );
+  }
   return findings;
 }
