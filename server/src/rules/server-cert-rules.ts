@@ -122,15 +122,18 @@ function keyFindings(
   }
   const keyBlock = blockLocation(key.file, key.block, `${key.value.format} private key`);
   if (key.value.encrypted) {
-    if (hasExecPassPhraseDialog(ctx)) return [];
+    const dialog = passPhraseDialog(ctx);
+    if (dialog === 'program') return [];
+    const how =
+      dialog === 'person'
+        ? "httpd runs Debian's ask-for-passphrase at startup, which waits for a person " +
+          "(a terminal, or systemd's password agent): an unattended start or restart hangs."
+        : 'httpd asks for a pass phrase at startup and, with no terminal (systemd), refuses to ' +
+          'start with AH02564.';
     return [
-      atFile(
-        'key-encrypted',
-        keyRef,
-        `The private key for ${id} is encrypted: httpd asks for a pass phrase at startup and, ` +
-          'with no terminal (systemd), refuses to start with AH02564.',
-        { related: [keyBlock] },
-      ),
+      atFile('key-encrypted', keyRef, `The private key for ${id} is encrypted: ${how}`, {
+        related: [keyBlock],
+      }),
     ];
   }
   if (!key.value.publicKey) {
@@ -292,12 +295,19 @@ function findAlias(vhost: VirtualHostModel, name: string) {
 }
 
 /** Reads the main config: the vhost's findings are not reused (`readsWholeConfig`). */
-function hasExecPassPhraseDialog(ctx: RuleContext): boolean {
+/**
+ * Who answers SSLPassPhraseDialog: `builtin` (the default) prompts on httpd's terminal; an
+ * `exec:` or `|` program may answer by itself, except Debian's stock ask-for-passphrase,
+ * which asks a person through the terminal or systemd's password agent.
+ */
+function passPhraseDialog(ctx: RuleContext): 'builtin' | 'program' | 'person' {
   ctx.readsWholeConfig?.();
-  return ctx.topology.config.nodes.some(
-    (n) =>
-      n.kind === 'directive' &&
-      n.name.toLowerCase() === 'sslpassphrasedialog' &&
-      /^(exec|\|)/i.test(n.args[0]?.value ?? ''),
+  // The last one counts.
+  const dialogs = ctx.topology.config.nodes.filter(
+    (n): n is DirectiveNode =>
+      n.kind === 'directive' && n.name.toLowerCase() === 'sslpassphrasedialog',
   );
+  const value = dialogs[dialogs.length - 1]?.args[0]?.value ?? '';
+  if (!/^(exec:|\|)/i.test(value)) return 'builtin';
+  return /\/ask-for-passphrase$/.test(value) ? 'person' : 'program';
 }
