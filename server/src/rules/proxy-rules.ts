@@ -9,7 +9,7 @@ import { apacheDepthAccepts, buildChain } from '../pki/chain';
 import { apacheNameMatches } from '../pki/host-match';
 import { validityFindings } from './cert-checks';
 import { atArgument, atDirective, blockLocation } from './finding-helpers';
-import { checkedName, isIpLiteral, nameCheckMode } from './peer-name';
+import { checkedName, isIpLiteral, nameCheckMode, type NameCheck } from './peer-name';
 import { depthNeededByStore, knownBackendFor, loadPeerChain, type PeerChain } from './peer-chains';
 import { proxyTrustStore } from './proxy-trust';
 import { unhashedCaPath, type TrustStore } from './trust-store';
@@ -238,13 +238,15 @@ function identityFindings(
           ? apacheNameMatches(cert, host)
           : (cert.commonNames[0] ?? '').toLowerCase() === host;
       if (!covers(name.hostname)) {
-        findings.push(peerNameFinding(route, name, cert.subject, chain));
+        findings.push(peerNameFinding(route, name, cert.subject, chain, { mode }));
       } else if (name.fromClientHost) {
         // A client may send any ServerAlias as Host: requests for it are checked against it.
         const alias = vhost.serverAliases.find((a) => !/[*?]/.test(a) && !covers(a));
         if (alias !== undefined) {
           const aliasName = { hostname: alias, fromClientHost: true };
-          findings.push(peerNameFinding(route, aliasName, cert.subject, chain, 'alias'));
+          findings.push(
+            peerNameFinding(route, aliasName, cert.subject, chain, { mode, alias: true }),
+          );
         }
       }
     }
@@ -266,17 +268,18 @@ function peerNameFinding(
   name: { hostname: string; fromClientHost: boolean },
   subject: string,
   chain: PeerChain,
-  host: 'server-name' | 'alias' = 'server-name',
+  how: { mode: NameCheck; alias?: boolean },
 ): Finding {
+  // SSLProxyCheckPeerCN alone compares the subject's CN, nothing else (AH02005).
+  const mismatch = how.mode === 'legacy-cn' ? 'AH02005' : 'AH02411';
   const related = [
     blockLocation(chain.leaf.file, chain.leaf.block, `backend certificate: ${subject}`),
   ];
   const preserve = route.preserveHost.directive;
   if (name.fromClientHost && preserve) {
-    const consequence =
-      host === 'alias'
-        ? `AH02411 and 500 for every request that uses the ServerAlias ${name.hostname}`
-        : `AH02411 and ${FAIL_500}`;
+    const consequence = how.alias
+      ? `${mismatch} and 500 for every request that uses the ServerAlias ${name.hostname}`
+      : `${mismatch} and ${FAIL_500}`;
     return atDirective(
       'proxy-peer-name',
       preserve,
@@ -290,8 +293,11 @@ function peerNameFinding(
     'proxy-peer-name',
     route.directive,
     route.urlArgIndex,
-    `The backend certificate (${subject}) does not cover ${name.hostname}: ` +
-      `AH02411 and ${FAIL_500}.`,
+    how.mode === 'legacy-cn'
+      ? `The backend certificate's CN (${subject}) is not ${name.hostname}, and ` +
+          `SSLProxyCheckPeerCN compares the CN alone: ${mismatch} and ${FAIL_500}.`
+      : `The backend certificate (${subject}) does not cover ${name.hostname}: ` +
+          `${mismatch} and ${FAIL_500}.`,
     { related, data: { fix: 'peer-name', hostname: name.hostname, backendHost: route.host } },
   );
 }
