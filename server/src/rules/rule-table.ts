@@ -59,14 +59,16 @@ const rows: Record<RuleId, Row> = {
   'pem-invalid': {
     severity: 'error',
     title: 'File is not the PEM Apache needs',
-    apache: 'httpd refuses to start (AH02562), or loads nothing from it (AH02206)',
+    apache:
+      'httpd refuses to start (AH02562; AH01895 for a CA file), or loads nothing from it (AH02206)',
     docs: `${MOD_SSL}sslcertificatefile`,
   },
   'pem-glued': {
     severity: 'error',
     title: 'END and BEGIN lines glued together',
     apache:
-      "OpenSSL's reader fails on the whole file: AH02562 (no start) or AH02206 (no client cert)",
+      "OpenSSL's reader fails on the whole file: AH02562 or AH01895 (no start), or AH02206 " +
+      '(no client cert)',
     docs: `${MOD_SSL}sslproxymachinecertificatefile`,
   },
   'key-mismatch': {
@@ -77,14 +79,16 @@ const rows: Record<RuleId, Row> = {
   },
   'key-missing': {
     severity: 'error',
-    title: 'No private key for the server certificate',
-    apache: 'httpd refuses to start: AH02564/AH02573',
+    title: 'No certificate and key pair for an SSL server (no key, or no certificate at all)',
+    apache: 'httpd refuses to start: AH02564/AH02573, or AH02572 with no certificate',
     docs: `${MOD_SSL}sslcertificatekeyfile`,
   },
   'key-encrypted': {
     severity: 'error',
     title: 'Server key is encrypted',
-    apache: 'httpd prompts for a pass phrase; without a TTY (systemd) it fails: AH02564',
+    apache:
+      "httpd prompts for a pass phrase (Debian's ask-for-passphrase waits for a person); " +
+      'without a TTY (systemd) it fails: AH02564',
     docs: `${MOD_SSL}sslpassphrasedialog`,
   },
   'chain-order': {
