@@ -18,6 +18,11 @@ export class FallbackWatcher {
   private readonly files = new Set<string>();
   /** Folder of dependencies -> their names in it. */
   private readonly namesIn = new Map<string, Set<string>>();
+  /**
+   * For dependencies whose folder does not exist yet: the nearest existing ancestor -> the
+   * next name on the way down -> those dependencies (certbot makes live/NAME/ on first run).
+   */
+  private readonly awaiting = new Map<string, Map<string, Set<string>>>();
 
   constructor(
     private readonly onChange: (file: string) => void,
@@ -29,6 +34,7 @@ export class FallbackWatcher {
     this.present.clear();
     this.files.clear();
     this.namesIn.clear();
+    this.awaiting.clear();
     const wanted = new Set<string>();
     for (const dependency of dependencies) this.plan(dependency, wanted);
 
@@ -64,7 +70,24 @@ export class FallbackWatcher {
     const names = this.namesIn.get(folder) ?? new Set<string>();
     names.add(path.basename(dependency));
     this.namesIn.set(folder, names);
-    if (folder !== dependency && fs.existsSync(folder)) wanted.add(folder);
+    if (folder === dependency) return;
+    if (fs.existsSync(folder)) {
+      wanted.add(folder);
+      return;
+    }
+    let next = folder;
+    let ancestor = path.dirname(folder);
+    while (ancestor !== next && !fs.existsSync(ancestor)) {
+      next = ancestor;
+      ancestor = path.dirname(ancestor);
+    }
+    if (ancestor === next) return;
+    const byName = this.awaiting.get(ancestor) ?? new Map<string, Set<string>>();
+    const waiting = byName.get(path.basename(next)) ?? new Set<string>();
+    waiting.add(dependency);
+    byName.set(path.basename(next), waiting);
+    this.awaiting.set(ancestor, byName);
+    wanted.add(ancestor);
   }
 
   private start(target: string): void {
@@ -77,6 +100,9 @@ export class FallbackWatcher {
         if (names !== undefined && entry !== null && names.has(entry)) {
           this.onChange(path.join(target, entry));
         }
+        // A folder on the way to a missing dependency appeared: watch further down.
+        const waiting = entry === null ? undefined : this.awaiting.get(target)?.get(entry);
+        for (const dependency of waiting ?? []) this.restart(dependency);
         // On Linux a watch follows the inode: a file replaced by a rename (editors, sed -i,
         // certbot's symlink swap) or deleted gets no more events, so it is watched anew.
         if (event === 'rename' && this.files.has(target)) this.restart(target);
@@ -92,15 +118,18 @@ export class FallbackWatcher {
     }
   }
 
-  private restart(file: string): void {
-    this.watchers.get(file)?.close();
-    this.watchers.delete(file);
-    this.present.delete(file);
-    this.files.delete(file);
+  /** Plans `dependency` again (its inode or its way changed); reports it if it is there now. */
+  private restart(dependency: string): void {
+    this.watchers.get(dependency)?.close();
+    this.watchers.delete(dependency);
+    this.present.delete(dependency);
+    this.files.delete(dependency);
     const wanted = new Set<string>();
-    this.plan(file, wanted);
+    this.plan(dependency, wanted);
     for (const target of wanted) {
       if (!this.watchers.has(target)) this.start(target);
     }
+    // It may have appeared before the new watch began (a folder and file made at once).
+    if (this.present.has(dependency)) this.onChange(dependency);
   }
 }

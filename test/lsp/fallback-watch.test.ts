@@ -164,3 +164,27 @@ test('files of a removed workspace folder are then watched by the server', LIMIT
     await client.stop();
   }
 });
+
+test('a certificate in a folder made after the check is seen when it appears', LIMIT, async () => {
+  const tree = workspace(['    SSLCertificateChainFile certs/live/site/chain.pem']);
+  const chainLine = tree.text.split('\n').findIndex((line) => line.includes('chain.pem'));
+  const missing = (ds: Diagnostic[]): boolean =>
+    ds.some((d) => d.code === 'file-missing' && d.range.start.line === chainLine);
+  const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: false });
+  try {
+    await client.initialize();
+    const first = client.diagnostics(uriOf(tree.conf), missing);
+    await client.open(tree.conf, tree.text);
+    await first;
+    // As certbot's first run does: the folders, then the file, in one go.
+    const found = client.diagnostics(uriOf(tree.conf), (ds) => !missing(ds));
+    mkdirSync(path.join(tree.ws, 'certs', 'live', 'site'), { recursive: true });
+    copyFileSync(
+      path.join(PKI, 'int1.crt'),
+      path.join(tree.ws, 'certs', 'live', 'site', 'chain.pem'),
+    );
+    await found;
+  } finally {
+    await client.stop();
+  }
+});
