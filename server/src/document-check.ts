@@ -20,7 +20,12 @@ import {
   fileUri,
   type FileDiagnostics,
 } from './features/diagnostics';
-import { findProjectFile, readProjectFile, type ProjectFile } from './project-file';
+import {
+  findProjectFile,
+  PROJECT_FILE_NAME,
+  readProjectFile,
+  type ProjectFile,
+} from './project-file';
 import { mergeLayers, settingsLayer, type Settings } from './settings';
 import type { WatchedTextCache } from './watched-files';
 import { sameItems } from './same-items';
@@ -262,7 +267,8 @@ export function checkDocument(input: DocumentCheckInput): DocumentCheckResult {
     files,
     result.config.wanted,
     result.referencedFiles,
-    project?.file,
+    // Without one, where the quick fix would create it: a new project file re-checks.
+    project?.file ?? path.join(base, PROJECT_FILE_NAME),
   );
   return { diagnostics, dependencies, engine: result, options };
 }

@@ -188,3 +188,37 @@ test('a certificate in a folder made after the check is seen when it appears', L
     await client.stop();
   }
 });
+
+test('a project file created where the quick fix puts it re-checks the config', LIMIT, async () => {
+  const ws = mkdtempSync(path.join(tmpdir(), 'httpd-mtls-fswatch-project-'));
+  mkdirSync(path.join(ws, 'certs'));
+  copyFileSync(SERVER_CERT, path.join(ws, 'certs', 'server.pem'));
+  const conf = path.join(ws, 'site.conf');
+  const text = [
+    'LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so',
+    'Listen 8443',
+    '<VirtualHost *:8443>',
+    '    ServerName apache.server.name',
+    '    SSLEngine on',
+    '    SSLCertificateFile /srv/deployed/server.pem',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  writeFileSync(conf, text);
+  const missing = (ds: Diagnostic[]): boolean => ds.some((d) => d.code === 'file-missing');
+  const client = new TestClient({ workspaceFolder: ws, watchFiles: false });
+  try {
+    await client.initialize();
+    const first = client.diagnostics(uriOf(conf), missing);
+    await client.open(conf, text);
+    await first;
+    const mapped = client.diagnostics(uriOf(conf), (ds) => !missing(ds));
+    writeFileSync(
+      path.join(ws, '.httpd-mtls.json'),
+      JSON.stringify({ pathMappings: [{ from: '/srv/deployed', to: './certs' }] }),
+    );
+    await mapped;
+  } finally {
+    await client.stop();
+  }
+});
