@@ -314,11 +314,17 @@ function notLoaded(node: ConfigNode, info: DirectiveInfo): Finding {
   };
 }
 
+/** mod_proxy's own check: these refuse any <If>/<ElseIf>/<Else> around them. */
+const NOT_IN_IF = new Set(['proxypass', 'proxypassmatch']);
+
 function contextFindings(node: ConfigNode, info: DirectiveInfo, place: Place): Finding[] {
-  if (allowed(info.contexts, place.context)) return [];
+  const refusedInIf = place.context === 'if' && NOT_IN_IF.has(info.name.toLowerCase());
+  if (!refusedInIf && allowed(info.contexts, place.context)) return [];
   const what = spelled(node);
   let message: string;
-  if (place.section === null) {
+  if (refusedInIf && place.section !== null) {
+    message = `${what} cannot occur within <${place.section.name}> section`;
+  } else if (place.section === null) {
     message =
       place.context === 'htaccess'
         ? `${what} cannot occur within htaccess files`
@@ -332,7 +338,8 @@ function contextFindings(node: ConfigNode, info: DirectiveInfo, place: Place): F
 }
 
 function allowed(contexts: readonly DirectiveContext[], here: Place['context']): boolean {
-  // <If> is directory-like in httpd; its finer checks (e.g. ProxyPass) are not modelled.
-  if (here === 'if') return contexts.some((c) => DIRECTORY_LIKE.includes(c));
+  // <If> takes what the directory context takes (ACCESS_CONF); SSLProxy*'s <Proxy> allowance
+  // is a context of its own (PROXY_CONF) that <If> does not give.
+  if (here === 'if') return contexts.some((c) => c !== 'proxy' && DIRECTORY_LIKE.includes(c));
   return contexts.includes(here);
 }
