@@ -92,6 +92,16 @@ test('indented BEGIN is reported, not hidden', () => {
   assert.equal(pem.blocks[0]!.range.start.character, 2);
 });
 
+test('an indented END under a column-0 BEGIN is a bad end line; a wholly indented block is not', () => {
+  const indentedEnd = clientCert.replace('-----END', '  -----END');
+  assert.deepEqual(readPem(indentedEnd, 'x').blocks[0]!.defects, ['indented-end']);
+  const allIndented = clientCert
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+  assert.deepEqual(readPem(allIndented, 'x').blocks[0]!.defects, ['indented']);
+});
+
 test('unterminated block ends at the last line or at the next BEGIN', () => {
   const cut = certLines.slice(0, -1).join('\n');
   const atEnd = readPem(cut, 'x');

@@ -26,7 +26,13 @@ export interface MachineBundleOptions {
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 const OPENSSL_1_KEY_LABELS = new Set(['RSA PRIVATE KEY', 'DSA PRIVATE KEY', 'EC PRIVATE KEY']);
 /** PEM defects on which OpenSSL's reader fails (and mod_ssl ends up with no entries). */
-const READ_ERRORS = new Set(['glued', 'unterminated', 'bad-base64', 'label-mismatch']);
+const READ_ERRORS = new Set([
+  'glued',
+  'unterminated',
+  'bad-base64',
+  'label-mismatch',
+  'indented-end',
+]);
 
 /**
  * Analyses kept per loaded file and target versions: the store hands back the same object

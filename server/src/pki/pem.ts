@@ -106,6 +106,8 @@ function readBlocks(lines: Line[]): PemBlock[] {
       // OpenSSL wants exactly `-----END <BEGIN label>-----` (else PEM_R_BAD_END_LINE).
       const badEnd = label !== open.label || (gluedAt < 0 && rest.trim() !== '');
       const extra: PemDefect[] = badEnd ? ['label-mismatch'] : [];
+      // OpenSSL looks for END in column 0 too, unless the whole block is indented (unseen).
+      if (column > 0 && !open.defects.includes('indented')) extra.push('indented-end');
       if (gluedAt >= 0) {
         close(open, line, endColumn, [...extra, 'glued']);
         open = startBlock(line, text, endColumn + gluedAt, 'glued');

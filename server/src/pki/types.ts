@@ -14,7 +14,9 @@ export type PemDefect =
   /** The base64 body does not decode. */
   | 'bad-base64'
   /** END label differs from BEGIN label. */
-  | 'label-mismatch';
+  | 'label-mismatch'
+  /** END line not in column 0 (its BEGIN is): OpenSSL's "bad end line". */
+  | 'indented-end';
 
 export interface PemBlock {
   /** e.g. `CERTIFICATE`, `RSA PRIVATE KEY`, `PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`. */

@@ -99,7 +99,7 @@ function usable(file: LoadedPemFile): boolean {
 /** The key matches a later certificate and not the first: the AH02565 error case. */
 function leafNotFirst(ctx: RuleContext, certFile: LoadedPemFile, keyRef: FileRef | null): boolean {
   const keyFile = keyRef ? ctx.pki.load(keyRef.localPath) : certFile;
-  const key = visible(keyFile.keys)[0]?.value;
+  const key = (keyRef ? keyFile.keys : visible(keyFile.keys))[0]?.value;
   if (!key?.publicKey) return false;
   const [first, ...rest] = visible(certFile.certificates);
   if (!first || keyMatchesCertificate(key, first.value)) return false;

@@ -93,12 +93,10 @@ const TLS_VERSIONS = ['tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3'];
 
 /**
  * mod_ssl's `ssl_cmd_protocol_parse`: the set starts empty, `+X` adds, `-X` removes and a bare
- * `X` replaces everything before it (its AH02532 warning is never shown); an empty result
- * stops httpd at startup (AH02231).
+ * `X` replaces everything before it (its AH02532 warning shows for the main server only).
  */
 function protocolFindings(node: DirectiveNode): Finding[] {
   const findings: Finding[] = [];
-  let enabled = new Set<string>();
   node.args.forEach((arg, index) => {
     const sign = arg.value.startsWith('+') || arg.value.startsWith('-') ? arg.value[0] : '';
     const word = arg.value.slice(sign.length).toLowerCase();
@@ -113,34 +111,37 @@ function protocolFindings(node: DirectiveNode): Finding[] {
       findings.push(atArgument('argument', node, index, message));
       return;
     }
+    if (sign === '' && index > 0) {
+      findings.push(
+        atArgument(
+          'argument',
+          node,
+          index,
+          `${node.name}: '${arg.value}' without + or - replaces the words before it, so only ` +
+            `${arg.value} is enabled. Write +${arg.value} to add it.`,
+          { severity: 'warning' },
+        ),
+      );
+    }
+  });
+  return findings;
+}
+
+/**
+ * The TLS versions an SSLProtocol / SSLProxyProtocol line enables (lower case), null when a
+ * word is an error. Whether an empty set matters depends on the server it reaches
+ * (server-cert-rules: AH02231).
+ */
+export function enabledProtocols(node: DirectiveNode): Set<string> | null {
+  let enabled = new Set<string>();
+  for (const arg of node.args) {
+    const sign = arg.value.startsWith('+') || arg.value.startsWith('-') ? arg.value[0] : '';
+    const word = arg.value.slice(sign.length).toLowerCase();
+    if (!PROTOCOLS.has(word) && word !== 'sslv2') return null;
     const versions = word === 'all' ? TLS_VERSIONS : TLS_VERSIONS.filter((v) => v === word);
     if (sign === '-') for (const version of versions) enabled.delete(version);
     else if (sign === '+') for (const version of versions) enabled.add(version);
-    else {
-      if (index > 0) {
-        findings.push(
-          atArgument(
-            'argument',
-            node,
-            index,
-            `${node.name}: '${arg.value}' without + or - replaces the words before it, so only ` +
-              `${arg.value} is enabled. Write +${arg.value} to add it.`,
-            { severity: 'warning' },
-          ),
-        );
-      }
-      enabled = new Set(versions);
-    }
-  });
-  if (findings.length === 0 && enabled.size === 0) {
-    findings.push(
-      atDirective(
-        'argument',
-        node,
-        `${node.name} enables no protocol: httpd refuses to start (AH02231: No SSL protocols ` +
-          'available).',
-      ),
-    );
+    else enabled = new Set(versions);
   }
-  return findings;
+  return enabled;
 }

@@ -5,7 +5,7 @@
  * certificate file i, else the key is looked for in the certificate file itself.
  */
 import * as path from 'node:path';
-import type { DirectiveNode, SectionNode } from '../config/types';
+import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
 import type { Finding } from '../findings';
 import type { FileRef, VirtualHostModel } from '../model/types';
 import { keyMatchesCertificate } from '../pki/keys';
@@ -13,16 +13,22 @@ import { EKU_SERVER_AUTH, type CertView, type Located, type LoadedPemFile } from
 import { apacheNameMatches, clientNameMatches } from '../pki/host-match';
 import { ekuAllows, validityFindings } from './cert-checks';
 import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
+import { enabledProtocols } from './directive-arguments';
 import { pemFileProblems, visible } from './pem-problems';
 import type { RuleContext, RuleFamily } from './types';
 
 export const serverCertRules: RuleFamily = {
   server(ctx, vhost) {
     if (!vhost.tls.enabled.value) return [];
-    if (vhost.tls.certificateFiles.length === 0) return noCertificate(ctx, vhost);
-    return vhost.tls.certificateFiles.flatMap((certRef, index) =>
-      checkPair(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null),
-    );
+    const protocols = noProtocol(ctx, vhost);
+    if (vhost.tls.certificateFiles.length === 0)
+      return [...protocols, ...noCertificate(ctx, vhost)];
+    return [
+      ...protocols,
+      ...vhost.tls.certificateFiles.flatMap((certRef, index) =>
+        checkPair(ctx, vhost, certRef, vhost.tls.keyFiles[index] ?? null),
+      ),
+    ];
   },
 };
 
@@ -35,20 +41,58 @@ function noCertificate(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
   const engine = vhost.tls.enabled.directive;
   if (engine === null || exempt(ctx)) return [];
   const id = vhostLabel(vhost.serverName.value, vhost.port);
+  // A file that loads no module is a part (a site file): the main config it is included
+  // from may set a certificate for every vhost, which this check cannot see.
+  const part = !ctx.topology.config.nodes.some(
+    (n) => n.kind === 'directive' && n.name.toLowerCase() === 'loadmodule',
+  );
   const message =
-    `SSL is on for ${id} but no SSLCertificateFile is in effect there: httpd refuses to ` +
-    `start (AH02572: Failed to configure at least one certificate and key for ${id}).`;
+    `SSL is on for ${id} but no SSLCertificateFile is in effect there: ` +
+    (part ? 'unless the main config that includes this file sets one, ' : '') +
+    `httpd refuses to start (AH02572: Failed to configure at least one certificate and key ` +
+    `for ${id}).`;
+  const extras = part ? { severity: 'warning' as const } : {};
   const section = vhost.section;
-  if (section === null || within(engine, section))
-    return [atDirective('key-missing', engine, message)];
+  if (section === null || within(engine, section)) {
+    return [atDirective('key-missing', engine, message, extras)];
+  }
   // SSLEngine on in the main server reaches every vhost without its own SSLEngine.
+  const from = `${path.basename(engine.file)}:${engine.range.start.line + 1}`;
   return [
     {
       rule: 'key-missing',
       file: section.file,
       range: section.openRange,
-      message: `${message} SSLEngine on comes from the main server (${path.basename(engine.file)}:${engine.range.start.line + 1}).`,
+      message: `${message} SSLEngine on comes from the main server (${from}).`,
+      ...extras,
     },
+  ];
+}
+
+/**
+ * The SSLProtocol in effect (the vhost's last, else the main server's) enables nothing:
+ * mod_ssl stops at startup, AH02231. Only SSL servers are configured, so only they fail.
+ */
+function noProtocol(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
+  const last = (nodes: ConfigNode[]): DirectiveNode | undefined =>
+    nodes
+      .filter(
+        (n): n is DirectiveNode => n.kind === 'directive' && n.name.toLowerCase() === 'sslprotocol',
+      )
+      .pop();
+  let directive = vhost.section === null ? undefined : last(vhost.section.children);
+  if (directive === undefined) {
+    ctx.readsWholeConfig?.();
+    directive = last(ctx.topology.config.nodes);
+  }
+  if (directive === undefined || enabledProtocols(directive)?.size !== 0) return [];
+  return [
+    atDirective(
+      'argument',
+      directive,
+      `${directive.name} enables no protocol for an SSL server: httpd refuses to start ` +
+        '(AH02231: No SSL protocols available).',
+    ),
   ];
 }
 
@@ -105,7 +149,9 @@ function keyFindings(
   keyFile: LoadedPemFile,
   leaf: Located<CertView>,
 ): Finding[] {
-  const key = visible(keyFile.keys)[0];
+  // mod_ssl reads a key file of its own even when its BEGIN line is indented (AH02582, then
+  // configured; oracle run), not a key inside the certificate file.
+  const key = (keyRef === certRef ? visible(keyFile.keys) : keyFile.keys)[0];
   if (!key) {
     const where =
       keyRef === certRef

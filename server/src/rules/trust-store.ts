@@ -3,6 +3,7 @@
  * SSLProxyMachineCertificateChainFile): every certificate in the file is in the store, but only
  * self-signed ones end a chain (no partial chains, apache-semantics.md §2 and §3).
  */
+import { basename } from 'node:path';
 import type { FileRef } from '../model/types';
 import { isSignedBy } from '../pki/certificate';
 import type { CertView, LoadedPemFile, Located, PkiStore } from '../pki/types';
@@ -28,10 +29,7 @@ export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustSt
   let incomplete = false;
   for (const ref of present) {
     if (isPathDirective(ref)) {
-      // A hashed directory: OpenSSL looks certificates up by <hash>.N names only.
-      for (const entry of pki.listDirectory(ref.localPath)) {
-        if (isHashName(entry)) add(pki.load(entry));
-      }
+      for (const entry of hashedEntries(pki.listDirectory(ref.localPath))) add(pki.load(entry));
       continue;
     }
     const file = pki.load(ref.localPath);
@@ -46,8 +44,21 @@ function isPathDirective(ref: FileRef): boolean {
   return ref.directive.name.toLowerCase().endsWith('path');
 }
 
-function isHashName(entry: string): boolean {
-  return /^[0-9a-f]{8}\.\d+$/i.test(entry.split('/').pop() ?? '');
+/**
+ * What OpenSSL's hashed-directory lookup finds: `<hash>.0`, `<hash>.1`, ... in lower-case hex,
+ * each only while the ones before it exist (it stops at the first missing number).
+ */
+function hashedEntries(entries: string[]): string[] {
+  const names = new Set(entries.map((entry) => basename(entry)));
+  return entries.filter((entry) => {
+    const match = /^([0-9a-f]{8})\.(\d+)$/.exec(basename(entry));
+    if (match === null) return false;
+    const number = Number(match[2]);
+    // `.N` needs `.0` to `.N-1` beside it: more than the folder holds means a gap.
+    if (number >= names.size) return false;
+    for (let n = 0; n < number; n++) if (!names.has(`${match[1]}.${n}`)) return false;
+    return true;
+  });
 }
 
 /**
@@ -57,7 +68,7 @@ function isHashName(entry: string): boolean {
 export function unhashedCaPath(pki: PkiStore, ref: FileRef | null): boolean {
   if (ref === null || !isPathDirective(ref)) return false;
   const entries = pki.listDirectory(ref.localPath);
-  if (entries.some(isHashName)) return false;
+  if (hashedEntries(entries).length > 0) return false;
   return entries.some((entry) => pki.load(entry).certificates.length > 0);
 }
 
