@@ -286,6 +286,7 @@ function serverTls(
     ),
     revocationFile: own('sslcarevocationfile') ?? parent?.revocationFile ?? null,
     revocationPath: own('sslcarevocationpath') ?? parent?.revocationPath ?? null,
+    protocol: lastOf(dirs, 'sslprotocol') ?? parent?.protocol ?? null,
   };
 }
 

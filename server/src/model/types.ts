@@ -38,6 +38,8 @@ export interface ServerTls {
   revocationCheck: Setting<string>;
   revocationFile: FileRef | null;
   revocationPath: FileRef | null;
+  /** The SSLProtocol in effect (the vhost's last, else the main server's); null: the default. */
+  protocol: DirectiveNode | null;
 }
 
 export interface ProxyTls {

@@ -5,7 +5,7 @@
  * certificate file i, else the key is looked for in the certificate file itself.
  */
 import * as path from 'node:path';
-import type { ConfigNode, DirectiveNode, SectionNode } from '../config/types';
+import type { DirectiveNode, SectionNode } from '../config/types';
 import type { Finding } from '../findings';
 import type { FileRef, VirtualHostModel } from '../model/types';
 import { keyMatchesCertificate } from '../pki/keys';
@@ -20,7 +20,7 @@ import type { RuleContext, RuleFamily } from './types';
 export const serverCertRules: RuleFamily = {
   server(ctx, vhost) {
     if (!vhost.tls.enabled.value) return [];
-    const protocols = noProtocol(ctx, vhost);
+    const protocols = noProtocol(vhost);
     if (vhost.tls.certificateFiles.length === 0)
       return [...protocols, ...noCertificate(ctx, vhost)];
     return [
@@ -73,19 +73,9 @@ function noCertificate(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
  * The SSLProtocol in effect (the vhost's last, else the main server's) enables nothing:
  * mod_ssl stops at startup, AH02231. Only SSL servers are configured, so only they fail.
  */
-function noProtocol(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
-  const last = (nodes: ConfigNode[]): DirectiveNode | undefined =>
-    nodes
-      .filter(
-        (n): n is DirectiveNode => n.kind === 'directive' && n.name.toLowerCase() === 'sslprotocol',
-      )
-      .pop();
-  let directive = vhost.section === null ? undefined : last(vhost.section.children);
-  if (directive === undefined) {
-    ctx.readsWholeConfig?.();
-    directive = last(ctx.topology.config.nodes);
-  }
-  if (directive === undefined || enabledProtocols(directive)?.size !== 0) return [];
+function noProtocol(vhost: VirtualHostModel): Finding[] {
+  const directive = vhost.tls.protocol;
+  if (directive === null || enabledProtocols(directive)?.size !== 0) return [];
   return [
     atDirective(
       'argument',
