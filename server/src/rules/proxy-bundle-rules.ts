@@ -4,7 +4,7 @@
  * mod_ssl's per-entry checks, then what the backend sees of the certificate Apache sends.
  */
 import type { Finding } from '../findings';
-import type { FileRef, ProxyTls } from '../model/types';
+import type { FileRef, ProxyTls, VirtualHostModel } from '../model/types';
 import { analyzeMachineBundle } from '../pki/machine-bundle';
 import {
   EKU_CLIENT_AUTH,
@@ -15,6 +15,7 @@ import {
 import { ekuAllows, validityFindings } from './cert-checks';
 import { atFile, blockLocation, type FindingExtras } from './finding-helpers';
 import { pemFileProblems } from './pem-problems';
+import { knownBackendFor } from './peer-chains';
 import { clientSelectionFindings } from './proxy-client-selection';
 import type { RuleContext, RuleFamily } from './types';
 
@@ -31,7 +32,7 @@ export const proxyBundleRules: RuleFamily = {
       if (!route.tls || !tls.engine.value) continue;
       if (!seen.has(tls)) {
         seen.add(tls);
-        findings.push(...machineFindings(ctx, tls));
+        findings.push(...machineFindings(ctx, tls, clientCertificateNeeded(ctx, vhost, tls)));
       }
       const file = tls.machineCertificateFile
         ? ctx.pki.load(tls.machineCertificateFile.localPath)
@@ -51,13 +52,30 @@ function analyze(ctx: RuleContext, file: LoadedPemFile): MachineBundleAnalysis {
   });
 }
 
-/** The machine certificate file, then the machine certificate folder. */
-function machineFindings(ctx: RuleContext, tls: ProxyTls): Finding[] {
+/**
+ * Whether a route of this scope may need Apache's client certificate: unless the project file
+ * says of every backend behind it that it does not ask for one, no certificate means a 502.
+ */
+function clientCertificateNeeded(
+  ctx: RuleContext,
+  vhost: VirtualHostModel,
+  tls: ProxyTls,
+): boolean {
+  return vhost.routes
+    .filter((route) => route.tls && route.proxyTls === tls)
+    .some((route) => knownBackendFor(ctx, route)?.requireClientCertificate !== false);
+}
+
+/**
+ * The machine certificate file, then the machine certificate folder. `needed` false: only
+ * what stops httpd counts, not a missing client certificate.
+ */
+function machineFindings(ctx: RuleContext, tls: ProxyTls, needed: boolean): Finding[] {
   const findings: Finding[] = [];
   const fileRef = tls.machineCertificateFile;
   if (fileRef) {
     const file = ctx.pki.load(fileRef.localPath);
-    if (file.problem === null) findings.push(...checkBundle(ctx, fileRef, file));
+    if (file.problem === null) findings.push(...checkBundle(ctx, fileRef, file, needed));
   }
   const folderRef = tls.machineCertificatePath;
   // A missing folder stops httpd at its directive (file-missing says so).
@@ -66,7 +84,7 @@ function machineFindings(ctx: RuleContext, tls: ProxyTls): Finding[] {
       .listDirectory(folderRef.localPath)
       .map((entry) => ctx.pki.load(entry))
       .filter((file) => file.problem === null);
-    findings.push(...checkFolder(ctx, folderRef, files));
+    findings.push(...checkFolder(ctx, folderRef, files, needed));
   }
   return findings;
 }
@@ -77,7 +95,12 @@ function machineFindings(ctx: RuleContext, tls: ProxyTls): Finding[] {
  * lone certificate is trusted as a CA (2.4.59+): Apache is left without a client certificate
  * only when no file of the folder holds a pair. Problems that stop httpd still count per file.
  */
-function checkFolder(ctx: RuleContext, ref: FileRef, files: LoadedPemFile[]): Finding[] {
+function checkFolder(
+  ctx: RuleContext,
+  ref: FileRef,
+  files: LoadedPemFile[],
+  needed: boolean,
+): Finding[] {
   const findings: Finding[] = [];
   const unread: Finding[] = [];
   let pairs = 0;
@@ -90,9 +113,9 @@ function checkFolder(ctx: RuleContext, ref: FileRef, files: LoadedPemFile[]): Fi
       continue;
     }
     pairs += analyze(ctx, file).pairs.length;
-    findings.push(...checkBundle(ctx, ref, file, 'in-folder'));
+    findings.push(...checkBundle(ctx, ref, file, false));
   }
-  if (pairs > 0) return findings;
+  if (pairs > 0 || !needed) return findings;
   findings.push(
     atFile(
       'proxy-bundle-no-key',
@@ -104,21 +127,24 @@ function checkFolder(ctx: RuleContext, ref: FileRef, files: LoadedPemFile[]): Fi
   return findings;
 }
 
-/** `in-folder`: a file without a pair is no finding by itself (see checkFolder). */
+/**
+ * `pairNeeded` false (a file of a machine folder, or no backend asks for a certificate): a
+ * file that gives no pair is no finding by itself; what stops httpd still is.
+ */
 function checkBundle(
   ctx: RuleContext,
   ref: FileRef,
   file: LoadedPemFile,
-  where: 'file' | 'in-folder' = 'file',
+  pairNeeded: boolean,
 ): Finding[] {
   const pemProblems = pemFileProblems(ref, file, NO_CLIENT_CERT);
-  if (pemProblems.length > 0) return pemProblems;
+  if (pemProblems.length > 0) return pairNeeded ? pemProblems : [];
 
   const analysis = analyze(ctx, file);
   const findings: Finding[] = [];
   for (const issue of analysis.issues) {
     const noPair = issue.kind === 'no-usable-pair' || issue.kind === 'read-error';
-    if (noPair && where === 'in-folder') continue;
+    if (noPair && !pairNeeded) continue;
     const finding = issueFinding(ref, file, issue);
     if (finding) findings.push(finding);
   }
