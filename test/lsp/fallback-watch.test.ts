@@ -98,9 +98,7 @@ test(
     const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: false });
     try {
       await client.initialize();
-      const first = client.diagnostics(uriOf(tree.conf), hasServerName);
-      await client.open(tree.conf, tree.text);
-      await first;
+      await client.openUntil(tree.conf, tree.text, hasServerName);
       // The rename moves the file's inode; the folder's watch must then still report it.
       const renamed = client.diagnostics(uriOf(tree.conf), noServerName);
       copyFileSync(SERVER_CERT, `${tree.cert}.new`);
@@ -125,9 +123,7 @@ test('an event URI Node cannot map does not drop the others in its batch', LIMIT
   const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
   try {
     await client.initialize();
-    const first = client.diagnostics(uriOf(tree.conf), hasServerName);
-    await client.open(tree.conf, tree.text);
-    await first;
+    await client.openUntil(tree.conf, tree.text, hasServerName);
     const next = client.diagnostics(uriOf(tree.conf), noServerName);
     copyFileSync(SERVER_CERT, tree.cert);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
@@ -148,9 +144,7 @@ test('files of a removed workspace folder are then watched by the server', LIMIT
   const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: true });
   try {
     await client.initialize();
-    const first = client.diagnostics(uriOf(tree.conf), hasServerName);
-    await client.open(tree.conf, tree.text);
-    await first;
+    await client.openUntil(tree.conf, tree.text, hasServerName);
     const rechecked = client.checkDone(uriOf(tree.conf));
     await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
       event: { added: [], removed: [{ uri: uriOf(tree.ws), name: 'ws' }] },
@@ -173,9 +167,7 @@ test('a certificate in a folder made after the check is seen when it appears', L
   const client = new TestClient({ workspaceFolder: tree.ws, watchFiles: false });
   try {
     await client.initialize();
-    const first = client.diagnostics(uriOf(tree.conf), missing);
-    await client.open(tree.conf, tree.text);
-    await first;
+    await client.openUntil(tree.conf, tree.text, missing);
     // As certbot's first run does: the folders, then the file, in one go.
     const found = client.diagnostics(uriOf(tree.conf), (ds) => !missing(ds));
     mkdirSync(path.join(tree.ws, 'certs', 'live', 'site'), { recursive: true });
@@ -209,9 +201,7 @@ test('a project file created where the quick fix puts it re-checks the config', 
   const client = new TestClient({ workspaceFolder: ws, watchFiles: false });
   try {
     await client.initialize();
-    const first = client.diagnostics(uriOf(conf), missing);
-    await client.open(conf, text);
-    await first;
+    await client.openUntil(conf, text, missing);
     const mapped = client.diagnostics(uriOf(conf), (ds) => !missing(ds));
     writeFileSync(
       path.join(ws, '.httpd-mtls.json'),

@@ -120,6 +120,17 @@ export class TestClient {
     });
   }
 
+  /** Opens `file` with `text` and waits for its diagnostics to satisfy `accept`. */
+  async openUntil(
+    file: string,
+    text: string,
+    accept: (diagnostics: Diagnostic[]) => boolean,
+  ): Promise<Diagnostic[]> {
+    const published = this.diagnostics(uriOf(file), accept);
+    await this.open(file, text);
+    return published;
+  }
+
   /** Opens `file` with its text on disk and waits until its first check is done. */
   async openChecked(file: string): Promise<void> {
     const done = this.checkDone(uriOf(file));

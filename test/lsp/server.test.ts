@@ -238,9 +238,7 @@ test('a chmod no event reports shows when the config is reopened', LIMIT, async 
   const client = new TestClient({ workspaceFolder: ws, watchFiles: true });
   try {
     await client.initialize();
-    const first = client.diagnostics(uriOf(conf), (ds) => !readable(ds));
-    await client.open(conf, text);
-    await first;
+    await client.openUntil(conf, text, (ds) => !readable(ds));
     chmodSync(key, 0o644);
     await client.close(uriOf(conf));
     const reopened = client.diagnostics(uriOf(conf), readable);
