@@ -12,14 +12,15 @@ import { keyMatchesCertificate } from '../pki/keys';
 import { EKU_SERVER_AUTH, type CertView, type Located, type LoadedPemFile } from '../pki/types';
 import { apacheNameMatches, clientNameMatches } from '../pki/host-match';
 import { ekuAllows, validityFindings } from './cert-checks';
-import { atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
+import { atArgument, atDirective, atFile, blockLocation, vhostLabel } from './finding-helpers';
 import { enabledProtocols } from './directive-arguments';
 import { pemFileProblems, visible } from './pem-problems';
 import type { RuleContext, RuleFamily } from './types';
+import { compareVersions } from '../versions';
 
 export const serverCertRules: RuleFamily = {
   server(ctx, vhost) {
-    if (!vhost.tls.enabled.value) return [];
+    if (!vhost.tls.enabled.value) return engineOptional(ctx, vhost);
     const protocols = noProtocol(vhost);
     if (vhost.tls.certificateFiles.length === 0)
       return [...protocols, ...noCertificate(ctx, vhost)];
@@ -66,6 +67,26 @@ function noCertificate(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
       message: `${message} SSLEngine on comes from the main server (${from}).`,
       ...extras,
     },
+  ];
+}
+
+/**
+ * `SSLEngine optional` is gone in 2.4.64+: httpd logs AH10510 and leaves TLS off, so the port
+ * speaks plain HTTP (clients expecting TLS fail: curl's "wrong version number").
+ */
+function engineOptional(ctx: RuleContext, vhost: VirtualHostModel): Finding[] {
+  const engine = vhost.tls.enabled.directive;
+  if (engine?.args[0]?.value.toLowerCase() !== 'optional') return [];
+  if (compareVersions(ctx.apacheVersion, '2.4.64') < 0) return [];
+  return [
+    atArgument(
+      'argument',
+      engine,
+      0,
+      `SSLEngine optional is no longer supported (AH10510): TLS stays off, the port speaks ` +
+        'plain HTTP. Use SSLEngine on.',
+      { severity: 'warning' },
+    ),
   ];
 }
 
