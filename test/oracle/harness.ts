@@ -102,8 +102,21 @@ export async function prepareServerRoot(
   return { root, errorLog, apachePort, backendPort, mainConfigFile, hostsFile, serverName };
 }
 
-/** Runs one example in httpd; everything started is stopped and the temp root removed. */
+/**
+ * Runs one example in httpd; everything started is stopped and the temp root removed. The
+ * ports are released by the kernel before httpd binds them, so another process (an outgoing
+ * connection takes ports from the same range) may get one first: then it runs again on new
+ * ports, up to three times.
+ */
 export async function runInHttpd(files: ScenarioFiles): Promise<HttpdOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await runInHttpdOnce(files);
+    const taken = /Address already in use/.test(`${outcome.startStderr}\n${outcome.errorLog}`);
+    if (!taken || attempt === 3) return outcome;
+  }
+}
+
+async function runInHttpdOnce(files: ScenarioFiles): Promise<HttpdOutcome> {
   const layout = await prepareServerRoot(files, 'httpd-mtls-oracle-');
   const { root, errorLog, apachePort, backendPort, mainConfigFile, hostsFile, serverName } = layout;
 
