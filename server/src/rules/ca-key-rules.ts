@@ -11,6 +11,7 @@ import { keyMatchesCertificate } from '../pki/keys';
 import { RecordedReads } from '../pki/recorded-reads';
 import type { CertView, KeyView, LoadedPemFile, Located, PkiStore } from '../pki/types';
 import { atFile, blockLocation } from './finding-helpers';
+import { isPathDirective } from './trust-store';
 import type { RuleContext, RuleFamily } from './types';
 import { sameItems } from '../same-items';
 import { ServerSignatures } from '../model/server-signatures';
@@ -158,10 +159,6 @@ function matchingCa(
     if (ca) return ca;
   }
   return null;
-}
-
-function isPathDirective(ref: FileRef): boolean {
-  return ref.directive.name.toLowerCase().endsWith('path');
 }
 
 /** Every mod_ssl file the config names, server side and proxy side (first ref per path). */

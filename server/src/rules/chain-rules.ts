@@ -14,7 +14,7 @@ import { keyMatchesCertificate } from '../pki/keys';
 import type { CertView, Located, LoadedPemFile } from '../pki/types';
 import { atFile, blockLocation, vhostLabel } from './finding-helpers';
 import { visible } from './pem-problems';
-import { isSelfSigned, loadTrustStore } from './trust-store';
+import { isPathDirective, isSelfSigned, loadTrustStore } from './trust-store';
 import type { RuleContext, RuleFamily } from './types';
 
 /** Files read per folder when looking for a missing issuer beside the config's files. */
@@ -217,7 +217,7 @@ function collectKnownCertificates(ctx: RuleContext): CertView[] {
   const certificates = loadTrustStore(ctx.pki, refs).certificates.map((c) => c.value);
   const folders = new Set(
     refs
-      .filter((r): r is FileRef => r !== null && !r.directive.name.toLowerCase().endsWith('path'))
+      .filter((r): r is FileRef => r !== null && !isPathDirective(r))
       .map((r) => dirname(r.localPath)),
   );
   for (const folder of folders) {

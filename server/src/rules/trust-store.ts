@@ -40,7 +40,8 @@ export function loadTrustStore(pki: PkiStore, refs: (FileRef | null)[]): TrustSt
   return { refs: present, certificates, roots, incomplete };
 }
 
-function isPathDirective(ref: FileRef): boolean {
+/** SSL[Proxy]CACertificatePath and the like: the argument names a folder. */
+export function isPathDirective(ref: FileRef): boolean {
   return ref.directive.name.toLowerCase().endsWith('path');
 }
 
